@@ -1,0 +1,48 @@
+// The app's composition root: one instance, the services, the IPC handlers and the window.
+import { app, BrowserWindow, dialog } from 'electron';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createServices } from './engine/services.js';
+import { createApiHandlers } from './engine/api-handlers.js';
+import { registerIpc } from './ipc/register.js';
+import { createMainWindow, hardenSession } from './app/window.js';
+import { isAppUrl, registerAppScheme, serveRenderer } from './app/protocol.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const preload = path.join(here, '../preload/index.cjs');
+const rendererRoot = path.join(here, '../renderer');
+
+function showWindow(): void {
+  const existing = BrowserWindow.getAllWindows()[0];
+  if (!existing) {
+    createMainWindow(preload);
+    return;
+  }
+  if (existing.isMinimized()) existing.restore();
+  existing.focus();
+}
+
+async function main(): Promise<void> {
+  if (!app.requestSingleInstanceLock()) {
+    app.quit();
+    return;
+  }
+  registerAppScheme();
+  app.on('second-instance', showWindow);
+  await app.whenReady();
+  hardenSession();
+  serveRenderer(rendererRoot);
+  const services = await createServices();
+  if (!services.loaded.ok) {
+    const { message, hint } = services.loaded.error;
+    dialog.showErrorBox('COS Sync: settings', [message, hint].filter(Boolean).join('\n\n'));
+  }
+  registerIpc(createApiHandlers(services, app.getVersion()), isAppUrl);
+  showWindow();
+  app.on('activate', showWindow);
+  app.on('window-all-closed', () => {
+    if (process.platform !== 'darwin') app.quit();
+  });
+}
+
+void main();

@@ -1,0 +1,48 @@
+// Debian's Chromium driven by playwright-core, and a loopback static server for the built renderer.
+import { chromium, type Browser, type Page } from 'playwright-core';
+import http from 'node:http';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { METHODS } from '../../src/shared/ipc/contract.js';
+import { invokeApi, type ApiHandlers } from '../../src/main/engine/app-api.js';
+
+export const CHROMIUM = '/usr/bin/chromium';
+const FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM, args: FLAGS, headless: true });
+}
+
+const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.png': 'image/png', '.svg': 'image/svg+xml', '.map': 'application/json' };
+
+/** Serves `root` on 127.0.0.1 with the app's Content-Security-Policy, as the app:// scheme does. */
+export async function serveStatic(root: string, csp: string): Promise<{ url: string; close: () => Promise<void> }> {
+  const server = http.createServer(async (req, res) => {
+    const pathname = new URL(req.url ?? '/', 'http://x').pathname;
+    const file = path.normalize(path.join(root, decodeURIComponent(pathname)));
+    if (!file.startsWith(root + path.sep)) return void res.writeHead(404).end();
+    try {
+      const body = await readFile(file);
+      res.writeHead(200, { 'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream', 'content-security-policy': csp });
+      res.end(body);
+    } catch {
+      res.writeHead(404).end();
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}`, close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }) };
+}
+
+/**
+ * Wires window.cosSync in the page to the real main-side handlers: only Electron's IPC transport is replaced
+ * (by Playwright's exposeFunction); validation, services, keychain and server are the real ones.
+ */
+export async function bridgeApi(page: Page, handlers: ApiHandlers): Promise<void> {
+  await page.exposeFunction('__cosSyncInvoke', (method: string, input: unknown) => invokeApi(handlers, method as never, input));
+  // A string, not a function: the test runner's transpiler would add helpers the page does not have.
+  await page.addInitScript(
+    `window.cosSync = Object.fromEntries(${JSON.stringify(METHODS)}.map((m) => [m, (input) => window.__cosSyncInvoke(m, input)]));`,
+  );
+}

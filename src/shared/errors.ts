@@ -131,6 +131,17 @@ const CATALOGUE = {
     message: 'The object changed on the service since it was last seen.',
     hint: 'It is scanned again before anything else is done to it.',
   },
+  'remote-changed': {
+    message: 'The file was changed in the bucket since it was last synced, so it was not overwritten.',
+    hint: 'It is compared again on the next scan.',
+  },
+  'file-unreadable': {
+    message: 'The file could not be read.',
+    hint: 'Check that it exists and that you are allowed to open it; it is tried again later.',
+  },
+  'file-too-large': {
+    message: 'The file is larger than the service accepts (10,000 parts of at most 5 GiB).',
+  },
   'invalid-object-state': {
     message: 'The object is archived and must be restored before it can be read.',
     hint: "Restore it in the provider's console, or change its storage class.",

@@ -1,10 +1,10 @@
 // CRC-64/XZ: the check value, the WebAssembly kernel against the plain-JS reference, incremental over
-// any split, combine() for multipart, and a speed floor.
+// any split, combine() for multipart.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { advanceJs, combineCrc64, Crc64, crc64 } from '../../src/main/engine/s3/crc64.js';
+import { advanceJs, combineCrc64, Crc64, crc64, crc64Implementation } from '../../src/main/engine/s3/crc64.js';
 import { assembleModule } from '../../src/main/engine/s3/crc64-wasm.js';
 
 /** The reference: bit-at-a-time over BigInt, straight from the definition. */
@@ -90,14 +90,7 @@ describe('crc64', () => {
     assert.throws(() => combineCrc64('0', '0', -1), RangeError);
   });
 
-  it('hashes at least 300 MB/s (typically over 1.5 GB/s; kept low for shared CI machines)', () => {
-    const data = randomBytes(64 * 1024 * 1024);
-    crc64(data.subarray(0, 1 << 20)); // warm up the kernel
-    const started = performance.now();
-    const crc = new Crc64();
-    for (let off = 0; off < data.length; off += 1 << 20) crc.update(data.subarray(off, off + (1 << 20)));
-    const seconds = (performance.now() - started) / 1000;
-    const mbPerSecond = data.length / 1e6 / seconds;
-    assert.ok(mbPerSecond > 300, `${mbPerSecond.toFixed(0)} MB/s`);
+  it('uses the WebAssembly kernel under Node (its speed is measured by the benchmark, not here)', () => {
+    assert.equal(crc64Implementation(), 'wasm');
   });
 });

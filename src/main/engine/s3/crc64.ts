@@ -59,6 +59,9 @@ export interface State {
   hi: number;
 }
 
+/** Which implementation hashes: the fast WebAssembly kernel, or the plain JS fallback. */
+export const crc64Implementation = (): 'wasm' | 'js' => (wasmKernel() ? 'wasm' : 'js');
+
 /** Advances the raw state over `data`, through the WebAssembly kernel when there is one. */
 function advance(state: State, data: Uint8Array): void {
   const k = wasmKernel();

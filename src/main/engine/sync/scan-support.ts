@@ -1,0 +1,88 @@
+// Small pieces of the local scan: file kinds, read permission from mode bits, error codes, and merging a
+// partial (hinted) scan into the last full LocalTree.
+import type { Dirent, Stats } from 'node:fs';
+import type { Key, LocalEntry } from './model.js';
+
+/** Who the process reads files as. */
+export interface Identity {
+  uid: number;
+  gids: ReadonlySet<number>;
+}
+
+/** The process's effective identity; undefined on Windows, where ACLs (not mode bits) decide. */
+export function currentIdentity(): Identity | undefined {
+  if (typeof process.geteuid !== 'function' || typeof process.getgroups !== 'function') return undefined;
+  const gids = new Set(process.getgroups());
+  if (typeof process.getegid === 'function') gids.add(process.getegid());
+  return { uid: process.geteuid(), gids };
+}
+
+/**
+ * Whether the mode bits let `who` read the file: costs no system call, unlike opening each file. Root reads
+ * everything. An ACL granting more than the bits is not seen; the file is then reported, never deleted.
+ */
+export function canRead(stats: Pick<Stats, 'mode' | 'uid' | 'gid'>, who: Identity | undefined): boolean {
+  if (!who || who.uid === 0) return true;
+  if (stats.uid === who.uid) return (stats.mode & 0o400) !== 0;
+  if (who.gids.has(stats.gid)) return (stats.mode & 0o040) !== 0;
+  return (stats.mode & 0o004) !== 0;
+}
+
+/** Whether readdir told us the type (some file systems answer "unknown", and then we lstat). */
+export function typeKnown(dirent: Dirent): boolean {
+  return (
+    dirent.isFile() ||
+    dirent.isDirectory() ||
+    dirent.isSymbolicLink() ||
+    dirent.isFIFO() ||
+    dirent.isSocket() ||
+    dirent.isCharacterDevice() ||
+    dirent.isBlockDevice()
+  );
+}
+
+export function specialKind(stats: Stats): string {
+  if (stats.isFIFO()) return 'A named pipe (FIFO)';
+  if (stats.isSocket()) return 'A socket';
+  if (stats.isCharacterDevice()) return 'A character device';
+  if (stats.isBlockDevice()) return 'A block device';
+  return 'Not a regular file';
+}
+
+export function errorCode(error: unknown): string | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+/** Gone between listing and looking: not an error, the next scan simply does not see it. */
+export function vanished(error: unknown): boolean {
+  const code = errorCode(error);
+  return code === 'ENOENT' || code === 'ENOTDIR';
+}
+
+/**
+ * The LocalTree after a partial scan: everything at or under the scan's scope comes from the scan, the rest
+ * from `previous`. A full scan (no scope) replaces the tree.
+ */
+export function mergeScan(
+  previous: ReadonlyMap<Key, LocalEntry>,
+  scan: { tree: ReadonlyMap<Key, LocalEntry>; scope?: readonly Key[] },
+): Map<Key, LocalEntry> {
+  if (!scan.scope) return new Map(scan.tree);
+  const scope = new Set(scan.scope);
+  const merged = new Map<Key, LocalEntry>();
+  for (const [key, entry] of previous) {
+    if (!withinScope(key, scope)) merged.set(key, entry);
+  }
+  for (const [key, entry] of scan.tree) merged.set(key, entry);
+  return merged;
+}
+
+/** Whether `key` or one of its ancestor folders is in `scope`: one Set lookup per path segment. */
+function withinScope(key: Key, scope: ReadonlySet<Key>): boolean {
+  if (scope.has(key)) return true;
+  for (let slash = key.indexOf('/'); slash !== -1; slash = key.indexOf('/', slash + 1)) {
+    if (scope.has(key.slice(0, slash))) return true;
+  }
+  return false;
+}

@@ -53,6 +53,8 @@ interface Base {
 }
 
 export type Operation =
+  // Without expectEtag an upload only creates: the planner saw no object at the key, or an earlier
+  // operation of the same plan (trashRemote) moves it away; the executor checks the key is absent.
   | (Base & { kind: 'upload'; local: LocalEntry; /** Overwrite only if the object still has this ETag. */ expectEtag?: string })
   | (Base & { kind: 'copyRemote'; fromKey: Key; local: LocalEntry; expectSourceEtag: string })
   | (Base & { kind: 'deleteRemote'; expectEtag: string })
@@ -66,3 +68,9 @@ export type Operation =
 export type OperationKind = Operation['kind'];
 
 export type PairState = 'idle' | 'scanning' | 'syncing' | 'paused' | 'error' | 'waiting-for-user';
+
+/** The bucket's trash: `<prefix>/.cos-sync-trash/<date>/<key>`. Keys under it are never planned. */
+export const TRASH_DIR = '.cos-sync-trash';
+
+/** The file in a pair's root that proves the folder is the one we synced (syncthing's `.stfolder`). */
+export const MARKER_FILE = '.cos-sync-folder';

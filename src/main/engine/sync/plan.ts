@@ -1,0 +1,213 @@
+// The pure upload-direction planner (DESIGN.md "Pure planner"): three trees in, a sorted list of
+// operations out, each with the reason shown to the user. Total and deterministic; no I/O.
+/**
+ * Decision table. First matching row wins (order in plan-rules.ts RULES). L = folder, R = bucket,
+ * S = synced tree. A side is `new` (present, not in S), `unchanged` / `changed` against S (L: size or
+ * mtime, or a hash known on both sides that differs; R: the ETag), `deleted` (in S, now gone) or
+ * `absent` (in neither). Content `same` = same size and an equal MD5 or CRC64 with no known hash
+ * disagreeing; `unknown` = no hash on both sides; ETags are never taken for content hashes.
+ *
+ * | row (rule name)                    | L          | R         | S  | also               | operations              |
+ * |------------------------------------|------------|-----------|----|--------------------|-------------------------|
+ * | (excluded)                         | trash dir / marker file |    |                    | none, not even reported |
+ * | (refused)                          | collision, invalid key  |    |                    | none; listed in refused |
+ * | ignored-synced-forget              | unch/chg/del | any     | y  | ignored            | forget                  |
+ * | ignored-unsynced-nothing           | new/absent | any       | n  | ignored            | none                    |
+ * | renamed-copy                       | new        | absent    | n  | rename target      | copyRemote (from old)   |
+ * | renamed-source-trash               | deleted    | unchanged | y  | source, `trash`    | trashRemote             |
+ * | renamed-source-delete              | deleted    | unchanged | y  | source, `delete`   | deleteRemote            |
+ * | renamed-source-keep                | deleted    | unchanged | y  | source, `keep`     | forget                  |
+ * | new-upload                         | new        | absent    | n  |                    | upload (create only)    |
+ * | new-identical-adopt                | new        | new       | n  | same               | adopt                   |
+ * | new-differs-trash-then-upload      | new        | new       | n  | different          | trashRemote, upload     |
+ * | new-unverifiable-trash-then-upload | new        | new       | n  | unknown            | trashRemote, upload     |
+ * | bucket-only-left-alone             | absent     | new       | n  |                    | none                    |
+ * | unchanged-nothing                  | unchanged  | unchanged | y  |                    | none                    |
+ * | bucket-changed-identical-adopt     | unchanged  | changed   | y  | same               | adopt                   |
+ * | bucket-changed-restore             | unchanged  | changed   | y  | different/unknown  | trashRemote, upload     |
+ * | bucket-deleted-restore             | unchanged  | deleted   | y  |                    | upload                  |
+ * | touched-adopt                      | changed    | unchanged | y  | L same as S        | adopt                   |
+ * | changed-upload                     | changed    | unchanged | y  |                    | upload, expectEtag      |
+ * | both-changed-identical-adopt       | changed    | changed   | y  | same               | adopt                   |
+ * | both-changed-conflict              | changed    | changed   | y  | different/unknown  | trashRemote, upload     |
+ * | changed-bucket-deleted-upload      | changed    | deleted   | y  |                    | upload                  |
+ * | deleted-trash                      | deleted    | unchanged | y  | policy `trash`     | trashRemote             |
+ * | deleted-delete                     | deleted    | unchanged | y  | policy `delete`    | deleteRemote            |
+ * | deleted-keep-forget                | deleted    | unchanged | y  | policy `keep`      | forget                  |
+ * | deleted-bucket-changed-keep        | deleted    | changed   | y  |                    | forget                  |
+ * | deleted-both-forget                | deleted    | deleted   | y  |                    | forget                  |
+ *
+ * Why, where it is not obvious:
+ * - An object we did not put there (R new, or R changed) is someone else's. Whatever the delete policy,
+ *   it is never overwritten or deleted: it goes to the trash first (trashRemote, then a create-only
+ *   upload). Not a conflict key beside it: in upload direction that copy would itself be an object the
+ *   folder lacks, so the next plan would have to remove it again.
+ * - Only the exact version we synced (R unchanged) is ever deleted, and only with policy `delete`.
+ * - Objects only in the bucket and never synced are left alone, as is a synced object changed by
+ *   someone else after the folder deleted it (then forgotten, so it stays alone): the upload direction
+ *   removes only what it put there. `keep` forgets too: S records what is identical on both sides.
+ * - A rename is a new key with no object plus a deleted key whose object is still our version, with
+ *   the same inode, size and mtime, or the same size and hash. Archived objects cannot be copied.
+ * - A touch (mtime moved, hash known and equal to S) is adopted, not uploaded: a restore from backup
+ *   that resets mtimes then costs a hash per file, not an upload.
+ *
+ * The executor keeps S as the plan assumes: upload, copyRemote and adopt write the key's row; trashRemote,
+ * deleteRemote and forget drop it (a following upload of the same key writes it again).
+ */
+import { findCollisions, S3_KEY_LIMITS, validateKey, type KeyLimits } from './keys.js';
+import {
+  MARKER_FILE, TRASH_DIR, type DeletePolicy, type Key, type LocalEntry, type Operation, type OperationKind,
+  type RemoteEntry, type SyncedEntry, type Tree,
+} from './model.js';
+import { ruleFor, type RuleContext } from './plan-rules.js';
+import { linkRenames, situationOf, type Trees } from './plan-situation.js';
+
+export interface PlanOptions {
+  direction: 'upload';
+  deletePolicy: DeletePolicy;
+  /** Where trashed objects go, relative to the pair's prefix, e.g. `.cos-sync-trash/2026-12-04/`. */
+  trashPrefix: string;
+  /**
+   * The ignore rules; an ignored key is never uploaded and its object is left alone. Pass them even
+   * when the scan already left ignored files out, or a synced file now ignored would look deleted.
+   */
+  isIgnored?: (key: Key) => boolean;
+  /** The marker file's key (default MARKER_FILE): never planned. */
+  markerKey?: Key;
+  /**
+   * Keys the scan could not judge (two names for one key, unreadable, invalid name), with the message to
+   * show. Every such key must be here: absent from the local tree, its synced object would look deleted.
+   */
+  refused?: ReadonlyMap<Key, string>;
+  /** The pair's prefix and the provider's limits, to refuse keys the bucket would reject. */
+  keyPrefix?: string;
+  keyLimits?: KeyLimits;
+}
+
+/** A key the plan will not touch, and why; shown beside the plan. */
+export interface Refusal {
+  key: Key;
+  message: string;
+}
+
+export interface Plan {
+  operations: Operation[];
+  refused: Refusal[];
+}
+
+/** The operations only; `makePlan` also says which keys were refused. */
+export function plan(local: Tree<LocalEntry>, remote: Tree<RemoteEntry>, synced: Tree<SyncedEntry>, options: PlanOptions): Operation[] {
+  return makePlan(local, remote, synced, options).operations;
+}
+
+export function makePlan(local: Tree<LocalEntry>, remote: Tree<RemoteEntry>, synced: Tree<SyncedEntry>, options: PlanOptions): Plan {
+  const trees: Trees = { local, remote, synced };
+  const trashPrefix = normaliseTrashPrefix(options.trashPrefix);
+  const markerKey = options.markerKey ?? MARKER_FILE;
+  const inTrash = underTrash(trashPrefix);
+  const excluded = (k: Key) => k === markerKey || inTrash(k);
+  const isIgnored = options.isIgnored ?? (() => false);
+  const refused = refusals(local, inTrash, markerKey, isIgnored, options.refused);
+  const keys = [...new Set([...local.keys(), ...remote.keys(), ...synced.keys()])]
+    .filter((k) => !excluded(k) && !refused.has(k))
+    .sort(byCodeUnits);
+  const situations = keys.map((k) => situationOf(k, trees, isIgnored(k)));
+  linkRenames(situations);
+  const ctx: RuleContext = { deletePolicy: options.deletePolicy, trashKeyFor: trashKeys(trashPrefix, remote) };
+  const planned = situations.flatMap((s) => ruleFor(s, options.deletePolicy)?.then(s, ctx) ?? []);
+  const { operations, invalid } = withoutInvalidKeys(planned, options.keyPrefix ?? '', options.keyLimits ?? S3_KEY_LIMITS);
+  const refusedList = [...refused, ...invalid].map(([key, message]) => ({ key, message }));
+  return { operations: sortOperations(operations), refused: refusedList.sort((a, b) => byCodeUnits(a.key, b.key)) };
+}
+
+/** Code-unit order, not localeCompare: the same on every machine and locale. */
+export function byCodeUnits(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+// ---- the trash
+
+/** `.cos-sync-trash/2026-12-04/`: the trash folder of a day, in the user's calendar. */
+export function trashPrefixFor(date: Date): string {
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${TRASH_DIR}/${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}/`;
+}
+
+function normaliseTrashPrefix(prefix: string): string {
+  const trimmed = prefix.replace(/^\/+/, '').replace(/\/+$/, '');
+  // An empty trash prefix would make every trash key the key itself: trash then overwrites.
+  return trimmed === '' ? `${TRASH_DIR}/undated/` : `${trimmed}/`;
+}
+
+/**
+ * The `n`th candidate trash key: `<prefix><key>`, then `<prefix><dir>/<name> (n)<ext>` when the first
+ * is taken (the same file trashed twice in a day), so a trashed version is never overwritten.
+ */
+export function trashKey(key: Key, trashPrefix: string, n = 1): Key {
+  if (n <= 1) return `${trashPrefix}${key}`;
+  const slash = key.lastIndexOf('/');
+  const dir = key.slice(0, slash + 1);
+  const name = key.slice(slash + 1);
+  const dot = name.lastIndexOf('.');
+  const [stem, ext] = dot > 0 ? [name.slice(0, dot), name.slice(dot)] : [name, ''];
+  return `${trashPrefix}${dir}${stem} (${n})${ext}`;
+}
+
+function trashKeys(trashPrefix: string, remote: Tree<RemoteEntry>): (key: Key) => Key {
+  const assigned = new Set<Key>();
+  return (key) => {
+    let n = 1;
+    // Terminates: each taken candidate is a distinct key of `remote` or `assigned`.
+    while (remote.has(trashKey(key, trashPrefix, n)) || assigned.has(trashKey(key, trashPrefix, n))) n += 1;
+    const chosen = trashKey(key, trashPrefix, n);
+    assigned.add(chosen);
+    return chosen;
+  };
+}
+
+// ---- keys the plan never touches
+
+/** The trash folder, and today's trash wherever the caller put it (not its first segment: that may be a real folder). */
+function underTrash(trashPrefix: string): (key: Key) => boolean {
+  return (key) => key.startsWith(`${TRASH_DIR}/`) || key.startsWith(trashPrefix);
+}
+
+function refusals(local: Tree<LocalEntry>, inTrash: (k: Key) => boolean, markerKey: Key, isIgnored: (k: Key) => boolean,
+  fromScan: ReadonlyMap<Key, string> | undefined): Map<Key, string> {
+  const refused = new Map<Key, string>(fromScan ?? []);
+  const candidates = [...local.keys()].filter((k) => k !== markerKey && !isIgnored(k));
+  for (const key of candidates.filter(inTrash)) {
+    if (!refused.has(key)) refused.set(key, `“${key}” is inside the bucket's trash folder (“${TRASH_DIR}”), so it is never uploaded; rename the folder to sync it.`);
+  }
+  for (const c of findCollisions(candidates.filter((k) => !inTrash(k)))) {
+    if (!refused.has(c.path)) refused.set(c.path, c.message);
+  }
+  return refused;
+}
+
+/** Keys the bucket would reject are refused as a whole: none of their operations run. */
+function withoutInvalidKeys(ops: Operation[], prefix: string, limits: KeyLimits): { operations: Operation[]; invalid: Map<Key, string> } {
+  const invalid = new Map<Key, string>();
+  for (const op of ops) {
+    const written = op.kind === 'upload' || op.kind === 'copyRemote' ? op.key : op.kind === 'trashRemote' ? op.trashKey : undefined;
+    if (written === undefined || invalid.has(op.key)) continue;
+    const check = validateKey(written, prefix, limits);
+    if (!check.ok) invalid.set(op.key, check.problems.map((p) => p.message).join(' '));
+  }
+  return { operations: ops.filter((op) => !invalid.has(op.key)), invalid };
+}
+
+// ---- order
+
+/**
+ * Copies first (their sources must still exist), then moves to the trash (they clear keys that
+ * uploads create), uploads, bookkeeping, and real deletes last so an interrupted run has removed
+ * as little as possible.
+ */
+const PHASE: Record<OperationKind, number> = {
+  copyRemote: 0, trashRemote: 1, upload: 2, download: 3, conflictCopy: 4, adopt: 5, deleteRemote: 6, deleteLocal: 7, forget: 8,
+};
+
+export function sortOperations(ops: readonly Operation[]): Operation[] {
+  return [...ops].sort((a, b) => PHASE[a.kind] - PHASE[b.kind] || byCodeUnits(a.key, b.key));
+}

@@ -5,17 +5,24 @@ import { PROVIDER_IDS } from '../../shared/providers.js';
 import { createServices } from '../engine/services.js';
 import { EXIT, consolePrinter, reportFailure } from './output.js';
 import * as commands from './commands.js';
+import * as syncCommands from './sync-commands.js';
+import * as pairCommands from './pair-commands.js';
+import { DELETE_POLICIES } from '../../shared/pair.js';
 
 type Action = (services: Awaited<ReturnType<typeof createServices>>, json: boolean) => Promise<number>;
 
 async function run(action: Action, json = false): Promise<void> {
   const services = await createServices();
   const printer = consolePrinter(json);
-  if (!services.loaded.ok) {
-    process.exitCode = reportFailure(printer, services.loaded.error);
-    return;
+  try {
+    if (!services.loaded.ok) {
+      process.exitCode = reportFailure(printer, services.loaded.error);
+      return;
+    }
+    process.exitCode = await action(services, json);
+  } finally {
+    await services.close();
   }
-  process.exitCode = await action(services, json);
 }
 
 const jsonOption = () => new Option('--json', 'print the result as JSON');
@@ -64,6 +71,36 @@ function connectionCommands(program: Command): void {
     .action((name: string, bucketName: string, options) => run(({ connections }, json) => commands.bucketCreate(connections, consolePrinter(json), name, bucketName), options.json));
 }
 
+const deleteOption = () => new Option('--delete <policy>', 'what a file deleted locally does in the bucket').choices([...DELETE_POLICIES]);
+
+function syncCommandsOf(program: Command): void {
+  program.command('sync <folder> <target>').description('sync a folder to <profile>:<bucket>[/<prefix>]: once (exit when in sync), or continuously with --watch')
+    .option('--watch', 'keep watching the folder and syncing changes')
+    .option('--dry-run', 'print the plan with the reason for each operation; change nothing')
+    .addOption(deleteOption())
+    .addOption(jsonOption())
+    .action((folder: string, target: string, options) => run((s, json) => syncCommands.sync(s.sync(), consolePrinter(json), folder, target, options), options.json));
+  const pair = program.command('pair').description('manage the saved folder pairs (the app syncs these)');
+  pair.command('add <folder> <target>').description('save a folder pair: <profile>:<bucket>[/<prefix>] (default prefix: none)')
+    .addOption(deleteOption().default('trash'))
+    .option('--max-deletes <n>', 'hold a plan that deletes more objects than this (default 50)')
+    .option('--paused', 'add it paused')
+    .addOption(jsonOption())
+    .action((folder: string, target: string, options) => run((s, json) => pairCommands.pairAdd(s.sync(), consolePrinter(json), folder, target, options), options.json));
+  pair.command('list').description('list the folder pairs').addOption(jsonOption())
+    .action((options) => run(async (s, json) => pairCommands.pairList(s.sync(), consolePrinter(json)), options.json));
+  pair.command('remove <id>').description('remove a pair (no file is deleted anywhere)').addOption(jsonOption())
+    .action((id: string, options) => run((s, json) => pairCommands.pairRemove(s.sync(), consolePrinter(json), id), options.json));
+  for (const [name, paused] of [['pause', true], ['resume', false]] as const) {
+    pair.command(`${name} <id>`).description(`${name} a pair, or "all"`).addOption(jsonOption())
+      .action((id: string, options) => run((s, json) => pairCommands.pairPause(s.sync(), consolePrinter(json), id, paused), options.json));
+  }
+  program.command('status').description('the folder pairs and what is in sync').addOption(jsonOption())
+    .action((options) => run(async (s, json) => pairCommands.status(s.sync(), consolePrinter(json)), options.json));
+  program.command('run').description('sync every saved pair continuously, as the app does').addOption(jsonOption())
+    .action((options) => run((s, json) => pairCommands.runAll(s.sync(), consolePrinter(json)), options.json));
+}
+
 export function buildProgram(): Command {
   const program = new Command('cos-sync')
     .description('Keep local folders in sync with a Tencent Cloud COS bucket, or any S3-compatible bucket.')
@@ -71,6 +108,7 @@ export function buildProgram(): Command {
     .exitOverride();
   profileCommands(program);
   connectionCommands(program);
+  syncCommandsOf(program);
   return program;
 }
 

@@ -6,6 +6,10 @@ import { EnvSecretStore } from './secrets/env-store.js';
 import { ConnectionService, type ConnectionServiceDeps } from './connection/service.js';
 import type { Result } from '../../shared/result.js';
 import type { Settings } from './config/settings-schema.js';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { SqliteSyncState } from './sync/state-store.js';
+import { SyncService, type SyncServiceDeps } from './sync/sync-service.js';
 
 export interface Services {
   paths: AppPaths;
@@ -14,14 +18,41 @@ export interface Services {
   connections: ConnectionService;
   /** The outcome of reading the settings file (a corrupt file is kept aside and reported here). */
   loaded: Result<Settings>;
+  /** The folder pairs' engine; opened on first use (commands about profiles never touch the state database). */
+  sync(): SyncService;
+  close(): Promise<void>;
 }
 
-export async function createServices(options: { paths?: AppPaths; env?: NodeJS.ProcessEnv; network?: ConnectionServiceDeps['network'] } = {}): Promise<Services> {
+export interface ServiceOptions {
+  paths?: AppPaths;
+  env?: NodeJS.ProcessEnv;
+  network?: ConnectionServiceDeps['network'];
+  /** Engine options (tests shorten the stability wait, replace the watcher). */
+  sync?: Pick<SyncServiceDeps, 'stabilityMs' | 'watch' | 'now'>;
+  /** better-sqlite3's addon built for Electron, when running inside the app. */
+  sqliteBinding?: string;
+}
+
+export async function createServices(options: ServiceOptions = {}): Promise<Services> {
   const paths = options.paths ?? currentPaths();
   const settings = new SettingsFile({ file: paths.settingsFile });
   const loaded = await settings.load();
   const keychain = new KeytarSecretStore();
   const envKeys = new EnvSecretStore(options.env ?? process.env);
   const connections = new ConnectionService({ settings, keychain, envKeys, ...(options.network ? { network: options.network } : {}) });
-  return { paths, settings, keychain, connections, loaded };
+  let sync: { service: SyncService; state: SqliteSyncState } | undefined;
+  const openSync = () => {
+    if (!sync) {
+      mkdirSync(paths.stateDir, { recursive: true, mode: 0o700 });
+      const state = new SqliteSyncState({ file: path.join(paths.stateDir, 'state.db'), ...(options.sqliteBinding ? { nativeBinding: options.sqliteBinding } : {}) });
+      sync = { state, service: new SyncService({ settings, connections, state, ...options.sync }) };
+    }
+    return sync.service;
+  };
+  const close = async () => {
+    await sync?.service.stop();
+    sync?.state.close();
+    sync = undefined;
+  };
+  return { paths, settings, keychain, connections, loaded, sync: openSync, close };
 }

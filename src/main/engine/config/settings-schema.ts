@@ -2,6 +2,7 @@
 // bring older versions up to date. Parsing is pure; the store decides what to do with each outcome.
 import { z } from 'zod';
 import { ConnectionProfileSchema } from '../../../shared/profile.js';
+import { FolderPairSchema } from '../../../shared/pair.js';
 import { profileKey } from './profile-name.js';
 
 export const SETTINGS_VERSION = 1;
@@ -20,8 +21,7 @@ const ProfileListSchema = z.array(ConnectionProfileSchema).superRefine((profiles
 export const SettingsSchema = z.object({
   version: z.literal(SETTINGS_VERSION),
   profiles: ProfileListSchema.default([]),
-  /** Folder pairs: kept as they are until their schema lands here. */
-  pairs: z.array(z.unknown()).default([]),
+  pairs: z.array(FolderPairSchema).default([]),
   preferences: z.record(z.string(), z.unknown()).default({}),
 });
 

@@ -44,7 +44,7 @@ export interface SyncedEntry {
 
 export type Tree<T> = ReadonlyMap<Key, T>;
 
-export type DeletePolicy = 'trash' | 'delete' | 'keep';
+export type { DeletePolicy } from '../../../shared/pair.js';
 
 interface Base {
   key: Key;

@@ -1,0 +1,50 @@
+// What a folder pair tells the window, the CLI and the tests: its state, per-file progress, and one
+// outcome per item with its reason.
+import type { AppError } from '../../../shared/result.js';
+import type { Gate } from './gates.js';
+import type { Key, Operation, PairState } from './model.js';
+
+export type OutcomeKind =
+  | 'uploaded'
+  | 'adopted'
+  | 'copied'
+  | 'trashed'
+  | 'deleted'
+  | 'forgotten'
+  | 'skipped-ignored'
+  | 'refused'
+  | 'deferred'
+  | 'failed';
+
+export interface ItemOutcome {
+  pairId: string;
+  key: Key;
+  kind: OutcomeKind;
+  reason: string;
+  atMs: number;
+  bytes?: number;
+  error?: AppError;
+}
+
+export type SyncEvent =
+  | { type: 'state'; pairId: string; state: PairState; error?: AppError }
+  | { type: 'progress'; pairId: string; key: Key; sentBytes: number; totalBytes: number }
+  | { type: 'outcome'; outcome: ItemOutcome }
+  | { type: 'gated'; pairId: string; gates: Gate[]; operations: Operation[] }
+  | { type: 'run'; pairId: string; phase: 'started' | 'finished'; summary?: RunSummary }
+  /** Something the user should know that does not stop the pair (e.g. no file watches left: timed scans only). */
+  | { type: 'notice'; pairId: string; error: AppError };
+
+export interface RunSummary {
+  planned: number;
+  done: number;
+  failed: number;
+  deferred: number;
+  refused: number;
+  bytesUploaded: number;
+  /** Whether the run left the pair identical to the folder (nothing failed, deferred or gated). */
+  inSync: boolean;
+  gated: boolean;
+}
+
+export type SyncListener = (event: SyncEvent) => void;

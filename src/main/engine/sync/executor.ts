@@ -1,0 +1,136 @@
+// Carries out one planned operation. Right before each step it re-checks what the plan assumed (the file
+// still has the size and mtime planned with; the object still has the ETag expected), and it records
+// the synced tree one item at a time, only after the step succeeded (DESIGN.md "Executor").
+import path from 'node:path';
+import { stat } from 'node:fs/promises';
+import { appError, AppFailure } from '../../../shared/errors.js';
+import type { AppError } from '../../../shared/result.js';
+import type { ItemOutcome, OutcomeKind } from './events.js';
+import type { Key, LocalEntry, Operation, SyncedEntry } from './model.js';
+import type { Remote } from './remote.js';
+import type { SyncState } from './state-store.js';
+
+export interface ExecContext {
+  pairId: string;
+  root: string;
+  remote: Remote;
+  state: Pick<SyncState, 'putSynced' | 'deleteSynced'>;
+  /** The in-memory synced tree, kept identical to the state store. */
+  synced: Map<Key, SyncedEntry>;
+  signal: AbortSignal;
+  now: () => number;
+  onProgress?: (key: Key, sentBytes: number, totalBytes: number) => void;
+}
+
+/** Thrown when a precondition no longer holds: the item is deferred to the next scan, not failed. */
+export class Stale extends Error {
+  constructor(readonly why: string) {
+    super(why);
+  }
+}
+
+type Done = { kind: OutcomeKind; bytes?: number };
+
+function record(ctx: ExecContext, entry: SyncedEntry): void {
+  ctx.state.putSynced(ctx.pairId, entry);
+  ctx.synced.set(entry.key, entry);
+}
+
+function drop(ctx: ExecContext, key: Key): void {
+  ctx.state.deleteSynced(ctx.pairId, key);
+  ctx.synced.delete(key);
+}
+
+async function localUnchanged(ctx: ExecContext, local: LocalEntry): Promise<void> {
+  const now = await stat(path.join(ctx.root, local.relPath)).catch(() => undefined);
+  if (!now) throw new Stale('the file is gone since the scan');
+  if (now.size !== local.size || Math.trunc(now.mtimeMs) !== Math.trunc(local.mtimeMs)) throw new Stale('the file changed since the scan');
+}
+
+async function remoteHas(ctx: ExecContext, key: Key, etag: string | undefined): Promise<void> {
+  const found = await ctx.remote.head(key, ctx.signal);
+  if ((found?.etag ?? undefined) !== etag) {
+    throw new Stale(etag ? 'the object in the bucket changed since the listing' : 'an object appeared in the bucket since the listing');
+  }
+}
+
+async function upload(ctx: ExecContext, op: Extract<Operation, { kind: 'upload' }>): Promise<Done> {
+  await localUnchanged(ctx, op.local);
+  if (!op.expectEtag) await remoteHas(ctx, op.key, undefined);
+  let sent = 0;
+  const result = await ctx.remote.upload({
+    key: op.key,
+    localPath: path.join(ctx.root, op.local.relPath),
+    expected: { size: op.local.size, mtimeMs: op.local.mtimeMs },
+    ifMatchEtag: op.expectEtag,
+    signal: ctx.signal,
+    onProgress: (delta) => ctx.onProgress?.(op.key, (sent += delta), op.local.size),
+  });
+  if (result.status !== 'uploaded') throw new Stale(result.status === 'changed' ? 'the file changed while it was uploaded' : 'the file vanished');
+  const { size, mtimeMs, ino } = op.local;
+  record(ctx, { key: op.key, size, mtimeMs, ino, md5: result.md5, crc64: result.crc64, etag: result.etag, syncedAtMs: ctx.now() });
+  return { kind: 'uploaded', bytes: size };
+}
+
+async function copy(ctx: ExecContext, op: Extract<Operation, { kind: 'copyRemote' }>): Promise<Done> {
+  await localUnchanged(ctx, op.local);
+  const { etag } = await ctx.remote.copy(op.fromKey, op.key, op.expectSourceEtag, ctx.signal);
+  const before = ctx.synced.get(op.fromKey);
+  const { size, mtimeMs, ino } = op.local;
+  record(ctx, { key: op.key, size, mtimeMs, ino, md5: op.local.md5 ?? before?.md5, crc64: op.local.crc64 ?? before?.crc64, etag, syncedAtMs: ctx.now() });
+  return { kind: 'copied', bytes: 0 };
+}
+
+async function trash(ctx: ExecContext, op: Extract<Operation, { kind: 'trashRemote' }>): Promise<Done> {
+  await ctx.remote.copy(op.key, op.trashKey, op.expectEtag, ctx.signal);
+  // The copy in the trash is safe; delete the original only if nobody changed it in between.
+  await remoteHas(ctx, op.key, op.expectEtag);
+  await ctx.remote.delete(op.key, ctx.signal);
+  drop(ctx, op.key);
+  return { kind: 'trashed' };
+}
+
+async function remove(ctx: ExecContext, op: Extract<Operation, { kind: 'deleteRemote' }>): Promise<Done> {
+  await remoteHas(ctx, op.key, op.expectEtag);
+  await ctx.remote.delete(op.key, ctx.signal);
+  drop(ctx, op.key);
+  return { kind: 'deleted' };
+}
+
+async function adopt(ctx: ExecContext, op: Extract<Operation, { kind: 'adopt' }>): Promise<Done> {
+  await localUnchanged(ctx, op.local);
+  const { size, mtimeMs, ino } = op.local;
+  const md5 = op.local.md5 ?? op.remote.md5;
+  const crc64 = op.local.crc64 ?? op.remote.crc64;
+  record(ctx, { key: op.key, size, mtimeMs, ino, md5, crc64, etag: op.remote.etag, syncedAtMs: ctx.now() });
+  return { kind: 'adopted' };
+}
+
+const unsupported = (op: Operation): never => {
+  throw new AppFailure(appError('unsupported', { message: `"${op.kind}" is not done in upload direction.` }));
+};
+
+export async function execute(ctx: ExecContext, op: Operation): Promise<Done> {
+  switch (op.kind) {
+    case 'upload': return upload(ctx, op);
+    case 'copyRemote': return copy(ctx, op);
+    case 'trashRemote': return trash(ctx, op);
+    case 'deleteRemote': return remove(ctx, op);
+    case 'adopt': return adopt(ctx, op);
+    case 'forget': drop(ctx, op.key); return { kind: 'forgotten' };
+    default: return unsupported(op);
+  }
+}
+
+/** Runs one operation and describes what happened, never throwing for the item's own failure. */
+export async function executeToOutcome(ctx: ExecContext, op: Operation, toError: (err: unknown) => AppError): Promise<ItemOutcome> {
+  const base = { pairId: ctx.pairId, key: op.key, reason: op.reason };
+  try {
+    const done = await execute(ctx, op);
+    return { ...base, ...done, atMs: ctx.now() };
+  } catch (err) {
+    if (ctx.signal.aborted) throw err;
+    if (err instanceof Stale) return { ...base, kind: 'deferred', reason: `${op.reason}; deferred: ${err.why}`, atMs: ctx.now() };
+    return { ...base, kind: 'failed', error: toError(err), atMs: ctx.now() };
+  }
+}

@@ -1,0 +1,53 @@
+// Hashing is lazy: only where size and mtime cannot decide does a plan need content hashes. These are the
+// files that may be identical to an object already in the bucket (adopt instead of upload), touched files,
+// and possible rename targets; their objects are asked (HEAD) for our metadata or COS's CRC-64.
+import path from 'node:path';
+import pLimit from 'p-limit';
+import { hashFile } from './hash-file.js';
+import type { Key, LocalEntry, RemoteEntry, SyncedEntry } from './model.js';
+import type { Remote } from './remote.js';
+
+export interface Trees {
+  local: Map<Key, LocalEntry>;
+  remote: Map<Key, RemoteEntry>;
+  synced: ReadonlyMap<Key, SyncedEntry>;
+}
+
+function needsRemoteHash(key: Key, local: LocalEntry, t: Trees): boolean {
+  const remote = t.remote.get(key);
+  if (!remote || remote.size !== local.size || remote.md5 || remote.crc64) return false;
+  return t.synced.get(key)?.etag !== remote.etag;
+}
+
+function needsLocalHash(key: Key, local: LocalEntry, t: Trees, deletedSizes: Set<number>): boolean {
+  if (local.md5) return false;
+  const synced = t.synced.get(key);
+  const remote = t.remote.get(key);
+  if (remote && remote.size === local.size && synced?.etag !== remote.etag) return true; // adopt?
+  if (synced && synced.size === local.size && synced.mtimeMs !== local.mtimeMs && synced.md5) return true; // touched?
+  return !synced && !remote && deletedSizes.has(local.size); // renamed?
+}
+
+/** Fills in hashes in place (local: md5 + crc64; remote: from HEAD) for the candidates only. */
+export async function addHashes(root: string, t: Trees, remote: Remote, signal: AbortSignal, concurrency = 4): Promise<number> {
+  const deletedSizes = new Set([...t.synced.values()].filter((s) => !t.local.has(s.key) && s.md5).map((s) => s.size));
+  const limit = pLimit(concurrency);
+  const jobs: Promise<void>[] = [];
+  for (const [key, local] of t.local) {
+    if (needsRemoteHash(key, local, t)) {
+      jobs.push(limit(async () => {
+        const found = await remote.head(key, signal);
+        if (found) t.remote.set(key, { ...t.remote.get(key)!, ...found });
+      }));
+    }
+    if (needsLocalHash(key, local, t, deletedSizes)) {
+      jobs.push(limit(async () => {
+        const hashes = await hashFile(path.join(root, local.relPath), { signal }).catch(() => undefined);
+        // A file that changed while it was hashed keeps no hash: the next scan sees it again.
+        if (hashes && hashes.size === local.size) t.local.set(key, { ...local, md5: hashes.md5, crc64: hashes.crc64 });
+      }));
+    }
+  }
+  await Promise.all(jobs);
+  return jobs.length;
+}

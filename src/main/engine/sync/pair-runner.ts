@@ -1,0 +1,202 @@
+// One control loop per folder pair (syncthing's folder.Serve): a full pass at start and on a timer, short
+// passes over the paths the watcher marks dirty, one pass at a time, with an explicit state pushed as events.
+import type { FolderPair } from '../../../shared/pair.js';
+import type { AppError } from '../../../shared/result.js';
+import type { SyncEvent } from './events.js';
+import type { IgnoreRules } from './ignore-rules.js';
+import type { KeyLimits } from './keys.js';
+import type { PairState } from './model.js';
+import type { Remote } from './remote.js';
+import type { SyncState } from './state-store.js';
+import { syncOnce, type PairCache, type RunResult } from './sync-run.js';
+import { watchFolder, type FolderWatch, type WatchOptions } from './watcher.js';
+
+export interface PairRunnerDeps {
+  pair: FolderPair;
+  remote: Remote;
+  state: SyncState;
+  ignore: IgnoreRules;
+  keyLimits: KeyLimits;
+  emit: (event: SyncEvent) => void;
+  toError: (err: unknown) => AppError;
+  now?: () => number;
+  stabilityMs?: number;
+  /** Plan only: nothing is executed (`cos-sync sync --dry-run`). */
+  dryRun?: boolean;
+  /** Replaces chokidar in tests. */
+  watch?: (root: string, options: WatchOptions) => FolderWatch;
+}
+
+const ERROR_RETRY_MS = [5_000, 30_000, 120_000, 600_000];
+
+export class PairRunner {
+  #state: PairState = 'idle';
+  #cache: PairCache = {};
+  #pendingFull = false;
+  #pendingPaths = new Set<string>();
+  #timer: NodeJS.Timeout | undefined;
+  #rescan: NodeJS.Timeout | undefined;
+  #abort: AbortController | undefined;
+  #running: Promise<void> | undefined;
+  #watcher: FolderWatch | undefined;
+  #approved = false;
+  #errors = 0;
+  #stopped = false;
+  /** Delayed requests (a file still being written, a retry after an error). */
+  #later = new Set<NodeJS.Timeout>();
+  /** The CLI's one-shot sync: passes run back to back, nothing is scheduled for later. */
+  #oneShot = false;
+  #cleanedUp = false;
+  lastError: AppError | undefined;
+  lastResult: RunResult | undefined;
+
+  constructor(private readonly deps: PairRunnerDeps) {
+    if (deps.pair.paused) this.#state = 'paused';
+  }
+
+  get state(): PairState {
+    return this.#state;
+  }
+
+  get pairId(): string {
+    return this.deps.pair.id;
+  }
+
+  /** A full pass now, then watching and timed rescans. */
+  start(): void {
+    if (this.#state !== 'paused') this.request('full');
+    this.#watcher = (this.deps.watch ?? watchFolder)(this.deps.pair.localPath, {
+      ignore: this.deps.ignore,
+      onDirty: (paths) => this.request(paths.includes('') || paths.includes('.cossyncignore') ? 'full' : paths),
+      onError: (error) => this.deps.emit({ type: 'notice', pairId: this.pairId, error }),
+    });
+    this.#armRescan();
+  }
+
+  /** Asks for a pass: 'full', or the paths the watcher saw change. */
+  request(what: 'full' | readonly string[], delayMs = 0): void {
+    if (this.#stopped || this.#oneShot) return;
+    if (delayMs > 0) {
+      const later = setTimeout(() => {
+        this.#later.delete(later);
+        this.request(what);
+      }, delayMs);
+      this.#later.add(later);
+      return;
+    }
+    if (what === 'full') this.#pendingFull = true;
+    else what.forEach((p) => this.#pendingPaths.add(p));
+    if (this.#state === 'paused' || this.#running) return;
+    clearTimeout(this.#timer);
+    this.#timer = setTimeout(() => void this.#drain(), delayMs);
+  }
+
+  /**
+   * The CLI's one-shot sync: full passes until one leaves nothing to wait for (files still being written,
+   * deferred items), at most `maxPasses`; resolves with the last pass, or undefined after an error (lastError).
+   */
+  async runUntilIdle(maxPasses = 10, sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))): Promise<RunResult | undefined> {
+    this.#oneShot = true;
+    for (let pass = 0; pass < maxPasses && !this.#stopped; pass++) {
+      this.#pendingFull = true;
+      await this.#drain();
+      const wait = this.lastResult?.recheckInMs;
+      if (this.#state === 'error' || this.#state === 'waiting-for-user' || wait === undefined) break;
+      await sleep(wait);
+    }
+    return this.#state === 'error' ? undefined : this.lastResult;
+  }
+
+  pause(): void {
+    this.#setState('paused');
+    this.#abort?.abort(new Error('paused'));
+  }
+
+  resume(): void {
+    if (this.#state !== 'paused') return;
+    this.#setState('idle');
+    this.request('full');
+  }
+
+  /** The user looked at the held plan and chose Apply: the next pass runs it despite its gates. */
+  approve(): void {
+    this.#approved = true;
+    this.#setState('idle');
+    this.request('full');
+  }
+
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    clearTimeout(this.#timer);
+    clearInterval(this.#rescan);
+    this.#later.forEach((t) => clearTimeout(t));
+    this.#abort?.abort(new Error('stopped'));
+    await this.#running?.catch(() => undefined);
+    await this.#watcher?.close();
+  }
+
+  #armRescan(): void {
+    const minutes = this.deps.pair.rescanMinutes;
+    this.#rescan = setInterval(() => this.request('full'), (this.#watcher?.degraded ? 1 : minutes) * 60_000);
+    this.#rescan.unref();
+  }
+
+  async #drain(): Promise<void> {
+    if (this.#running) return this.#running;
+    clearTimeout(this.#timer);
+    this.#running = (async () => {
+      while ((this.#pendingFull || this.#pendingPaths.size) && this.#state !== 'paused' && !this.#stopped) {
+        const only = this.#pendingFull ? undefined : [...this.#pendingPaths];
+        this.#pendingFull = false;
+        this.#pendingPaths.clear();
+        await this.#pass(only);
+      }
+    })();
+    try {
+      await this.#running;
+    } finally {
+      this.#running = undefined;
+    }
+  }
+
+  async #pass(only: string[] | undefined): Promise<void> {
+    this.#abort = new AbortController();
+    const approved = this.#approved;
+    this.#approved = false;
+    try {
+      const result = await syncOnce({
+        ...this.deps, cache: this.#cache, only, approved, stabilityMs: this.deps.stabilityMs ?? 2000,
+        signal: this.#abort.signal, now: this.deps.now ?? Date.now, onPhase: (phase) => this.#setState(phase),
+      });
+      this.lastResult = result;
+      this.#errors = 0;
+      this.lastError = undefined;
+      this.deps.emit({ type: 'run', pairId: this.pairId, phase: 'finished', summary: result });
+      this.#setState(result.gated ? 'waiting-for-user' : 'idle');
+      if (result.recheckInMs !== undefined) this.request('full', result.recheckInMs);
+      if (!only && !this.#cleanedUp && !this.deps.dryRun) await this.#abortStaleUploads();
+    } catch (err) {
+      if (this.#abort.signal.aborted) return;
+      this.#cache = {}; // after an error, trust nothing kept from before: the next pass lists and scans afresh
+      this.lastError = this.deps.toError(err);
+      this.#setState('error', this.lastError);
+      this.request('full', ERROR_RETRY_MS[Math.min(this.#errors++, ERROR_RETRY_MS.length - 1)]);
+    }
+  }
+
+  /** Once per start, after a full pass: multipart uploads nothing tracks any more are aborted (after a grace period). */
+  async #abortStaleUploads(): Promise<void> {
+    this.#cleanedUp = true;
+    try {
+      await this.deps.remote.abortStaleUploads?.(this.#abort!.signal);
+    } catch (err) {
+      this.deps.emit({ type: 'notice', pairId: this.pairId, error: this.deps.toError(err) });
+    }
+  }
+
+  #setState(state: PairState, error?: AppError): void {
+    if (this.#state === 'paused' && state !== 'idle') return;
+    this.#state = state;
+    this.deps.emit({ type: 'state', pairId: this.pairId, state, ...(error ? { error } : {}) });
+  }
+}

@@ -1,0 +1,169 @@
+// One pass of a folder pair: scan (all, or the paths the watcher marked), list the bucket (full passes),
+// plan, check the safety gates, then execute phase by phase with bounded concurrency.
+import { stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import pLimit from 'p-limit';
+import { AppFailure } from '../../../shared/errors.js';
+import type { FolderPair } from '../../../shared/pair.js';
+import type { AppError } from '../../../shared/result.js';
+import type { RunSummary, SyncEvent } from './events.js';
+import { executeToOutcome, type ExecContext } from './executor.js';
+import { gatePlan } from './gates.js';
+import { addHashes } from './hash-candidates.js';
+import type { IgnoreRules } from './ignore-rules.js';
+import type { KeyLimits } from './keys.js';
+import { mergeScan, scanLocal, type ScanResult } from './local-scan.js';
+import { MARKER_FILE, type Key, type LocalEntry, type Operation, type RemoteEntry, type SyncedEntry } from './model.js';
+import { makePlan, trashPrefixFor } from './plan.js';
+import type { Remote } from './remote.js';
+import type { SyncState } from './state-store.js';
+
+/** What a pair keeps between passes, so a watcher hint rescans a few paths instead of everything. */
+export interface PairCache {
+  local?: Map<Key, LocalEntry>;
+  remote?: Map<Key, RemoteEntry>;
+  synced?: Map<Key, SyncedEntry>;
+}
+
+export interface RunInput {
+  pair: FolderPair;
+  remote: Remote;
+  state: SyncState;
+  ignore: IgnoreRules;
+  keyLimits: KeyLimits;
+  cache: PairCache;
+  /** Paths the watcher marked dirty; undefined for a full pass. */
+  only?: readonly string[];
+  /** Run a held plan although gates trip (the user chose Apply). */
+  approved?: boolean;
+  dryRun?: boolean;
+  /** Files modified more recently than this are still being written: they wait. */
+  stabilityMs: number;
+  signal: AbortSignal;
+  now: () => number;
+  emit: (event: SyncEvent) => void;
+  toError: (err: unknown) => AppError;
+  onPhase?: (phase: 'scanning' | 'syncing') => void;
+}
+
+export interface RunResult extends RunSummary {
+  operations: Operation[];
+  /** When to look again (a file still being written, a deferred item); undefined: nothing pending. */
+  recheckInMs?: number;
+}
+
+const PHASES: Operation['kind'][][] = [['copyRemote'], ['trashRemote'], ['upload', 'adopt'], ['deleteRemote', 'forget']];
+
+async function rootFacts(root: string, synced: ReadonlyMap<Key, SyncedEntry>) {
+  const dir = await stat(root).catch(() => undefined);
+  const exists = Boolean(dir?.isDirectory());
+  const hasMarker = exists && Boolean(await stat(path.join(root, MARKER_FILE)).catch(() => undefined));
+  // A first sync marks the folder, so that later an empty mount point is not taken for a folder emptied on purpose.
+  if (exists && !hasMarker && synced.size === 0) {
+    await writeFile(path.join(root, MARKER_FILE), 'This folder is synced by COS Sync. Keep this file.\n');
+    return { exists, readable: true, hasMarker: true, path: root };
+  }
+  return { exists, readable: exists, hasMarker, path: root };
+}
+
+async function scan(input: RunInput): Promise<ScanResult & { local: Map<Key, LocalEntry> }> {
+  const full = !input.only || !input.cache.local;
+  if (full) await input.ignore.reload().catch(() => false);
+  const result = await scanLocal(input.pair.localPath, {
+    ignore: input.ignore,
+    signal: input.signal,
+    only: full ? undefined : input.only,
+    keys: { prefix: input.pair.prefix, limits: input.keyLimits },
+  });
+  const local = full ? new Map(result.tree) : mergeScan(input.cache.local!, result);
+  return { ...result, local };
+}
+
+function waitingFiles(input: RunInput, local: Map<Key, LocalEntry>, skipped: ScanResult['skipped']) {
+  const refused = new Map<Key, string>();
+  for (const item of skipped) if (item.key && item.reason !== 'ignored') refused.set(item.key, `${item.reason}: ${item.detail}`);
+  const now = input.now();
+  let recheckInMs: number | undefined;
+  for (const [key, entry] of local) {
+    const age = now - entry.mtimeMs;
+    if (age >= 0 && age < input.stabilityMs) {
+      refused.set(key, 'still being written: waits until it stops changing');
+      recheckInMs = Math.min(recheckInMs ?? Infinity, input.stabilityMs - age + 50);
+    }
+  }
+  for (const failure of input.state.listFailures(input.pair.id)) {
+    if (failure.nextAttemptMs > now) refused.set(failure.key, `waiting to retry after: ${failure.lastError}`);
+  }
+  return { refused, recheckInMs };
+}
+
+export async function syncOnce(input: RunInput): Promise<RunResult> {
+  const { pair, cache } = input;
+  cache.synced ??= input.state.loadSynced(pair.id);
+  input.onPhase?.('scanning');
+  const root = await rootFacts(pair.localPath, cache.synced);
+  const scanned = root.exists ? await scan(input) : { local: new Map<Key, LocalEntry>(), skipped: [], tree: new Map(), rootStatus: 'missing' as const };
+  if (!input.only || !cache.remote) cache.remote = await input.remote.list(input.signal);
+  const { refused, recheckInMs } = waitingFiles(input, scanned.local, scanned.skipped);
+  await addHashes(pair.localPath, { local: scanned.local, remote: cache.remote, synced: cache.synced }, input.remote, input.signal);
+  cache.local = scanned.local;
+  const plan = makePlan(scanned.local, cache.remote, cache.synced, {
+    direction: 'upload', deletePolicy: pair.deletePolicy, trashPrefix: trashPrefixFor(new Date(input.now())),
+    isIgnored: (key) => input.ignore.ignores(key, false), refused, keyPrefix: pair.prefix, keyLimits: input.keyLimits,
+  });
+  for (const r of plan.refused) input.emit({ type: 'outcome', outcome: { pairId: pair.id, key: r.key, kind: r.message.startsWith('still being written') ? 'deferred' : 'refused', reason: r.message, atMs: input.now() } });
+  const summary = emptySummary(plan.operations.length, plan.refused.length);
+  const gated = gatePlan(plan.operations, {
+    syncedCount: cache.synced.size, localCount: scanned.local.size, remoteCount: cache.remote.size,
+    root: { ...root, readable: root.readable && scanned.rootStatus !== 'unreadable' },
+    listing: { ok: true }, thresholds: { maxDeletes: pair.maxDeletes, maxDeleteShare: pair.maxDeleteShare },
+    syncedKeys: new Set(cache.synced.keys()),
+  });
+  if (gated.state === 'waiting-for-user' && !input.approved) {
+    input.emit({ type: 'gated', pairId: pair.id, gates: gated.gates, operations: gated.operations });
+    return { ...summary, gated: true, inSync: false, operations: plan.operations, recheckInMs };
+  }
+  if (input.dryRun) return { ...summary, inSync: plan.operations.length === 0, operations: plan.operations, recheckInMs };
+  input.onPhase?.('syncing');
+  const done = await executePlan(input, plan.operations, summary);
+  return { ...done, operations: plan.operations, recheckInMs: done.deferred ? Math.min(recheckInMs ?? Infinity, 1000) : recheckInMs };
+}
+
+function emptySummary(planned: number, refused: number): RunSummary {
+  return { planned, done: 0, failed: 0, deferred: 0, refused, bytesUploaded: 0, inSync: false, gated: false };
+}
+
+async function executePlan(input: RunInput, operations: Operation[], summary: RunSummary): Promise<RunSummary> {
+  const ctx: ExecContext = {
+    pairId: input.pair.id, root: input.pair.localPath, remote: input.remote, state: input.state, synced: input.cache.synced!,
+    signal: input.signal, now: input.now,
+    onProgress: (key, sentBytes, totalBytes) => input.emit({ type: 'progress', pairId: input.pair.id, key, sentBytes, totalBytes }),
+  };
+  const limit = pLimit(input.pair.fileConcurrency);
+  for (const phase of PHASES) {
+    const ops = operations.filter((op) => phase.includes(op.kind));
+    await Promise.all(ops.map((op) => limit(() => runOne(input, ctx, op, summary))));
+  }
+  const inSync = summary.failed === 0 && summary.deferred === 0 && summary.refused === 0;
+  return { ...summary, inSync };
+}
+
+async function runOne(input: RunInput, ctx: ExecContext, op: Operation, summary: RunSummary): Promise<void> {
+  input.signal.throwIfAborted();
+  const outcome = await executeToOutcome(ctx, op, input.toError);
+  input.emit({ type: 'outcome', outcome });
+  if (outcome.kind === 'failed') {
+    summary.failed++;
+    input.state.recordFailure(input.pair.id, op.key, outcome.error?.message ?? 'failed', input.now());
+    if (outcome.error && FATAL.has(outcome.error.code)) throw new AppFailure(outcome.error);
+    return;
+  }
+  if (outcome.kind === 'deferred') summary.deferred++;
+  else summary.done++;
+  summary.bytesUploaded += outcome.bytes ?? 0;
+  if (input.state.getFailure(input.pair.id, op.key)) input.state.clearFailure(input.pair.id, op.key);
+}
+
+/** Failures that no other item can escape: the run stops and the pair shows the error and its fix. */
+export const FATAL = new Set<AppError['code']>(['access-key-unknown', 'signature-mismatch', 'no-such-bucket', 'clock-skewed', 'keychain-unavailable', 'secret-missing']);
+

@@ -1,0 +1,179 @@
+// The folder pairs as the app and the CLI manage them: persisted in the settings, validated (no overlaps),
+// each run by its own PairRunner over an S3 remote, their events fanned out to whoever listens.
+import path from 'node:path';
+import { stat } from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
+import { appError, AppFailure } from '../../../shared/errors.js';
+import { FolderPairSchema, findOverlap, normalisePrefix, type FolderPair, type FolderPairInput } from '../../../shared/pair.js';
+import { validateBucketName } from '../../../shared/bucket.js';
+import { fail, ok, type Result } from '../../../shared/result.js';
+import type { SettingsStore } from '../config/settings-store.js';
+import type { ConnectionService } from '../connection/service.js';
+import { toAppError } from '../s3/error-map.js';
+import type { SyncEvent, SyncListener } from './events.js';
+import { loadIgnoreRules } from './ignore-rules.js';
+import { keyLimitsFor } from './keys.js';
+import type { PairState } from './model.js';
+import { PairRunner, type PairRunnerDeps } from './pair-runner.js';
+import { S3Remote } from './s3-remote.js';
+import type { SyncState } from './state-store.js';
+import type { RunResult } from './sync-run.js';
+
+export interface SyncServiceDeps {
+  settings: SettingsStore;
+  connections: ConnectionService;
+  state: SyncState;
+  now?: () => number;
+  caseInsensitivePaths?: boolean;
+  watch?: PairRunnerDeps['watch'];
+  stabilityMs?: number;
+}
+
+export interface PairStatus {
+  pair: FolderPair;
+  state: PairState;
+  lastRun?: RunResult;
+}
+
+export const toError = (err: unknown) => (err instanceof AppFailure ? err.appError : toAppError(err));
+
+export class SyncService {
+  readonly #runners = new Map<string, PairRunner>();
+  readonly #listeners = new Set<SyncListener>();
+
+  constructor(private readonly deps: SyncServiceDeps) {}
+
+  onEvent(listener: SyncListener): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  #emit = (event: SyncEvent) => this.#listeners.forEach((listener) => listener(event));
+
+  listPairs(): PairStatus[] {
+    return this.deps.settings.get().pairs.map((pair) => {
+      const runner = this.#runners.get(pair.id);
+      return { pair, state: runner?.state ?? (pair.paused ? 'paused' : 'idle'), ...(runner?.lastResult ? { lastRun: runner.lastResult } : {}) };
+    });
+  }
+
+  /** Validates a new pair (folder exists, profile known, bucket name, prefix, no overlap) without saving it. */
+  async preparePair(input: Omit<FolderPairInput, 'id'> & { id?: string }): Promise<Result<FolderPair>> {
+    const localPath = path.resolve(input.localPath);
+    const dir = await stat(localPath).catch(() => undefined);
+    if (!dir?.isDirectory()) return fail(appError('root-missing', { message: `The folder ${localPath} does not exist or is not a folder.`, hint: 'Choose an existing folder.' }));
+    const profile = this.deps.settings.getProfile(input.profile);
+    if (!profile.ok) return profile;
+    const bucket = validateBucketName(input.bucket, profile.value.provider);
+    if (!bucket.ok) return bucket;
+    const prefix = normalisePrefix(input.prefix ?? path.basename(localPath));
+    if (!prefix.ok) return prefix;
+    const pair = FolderPairSchema.parse({ ...input, id: input.id ?? randomUUID(), localPath, profile: profile.value.name, bucket: bucket.value, prefix: prefix.value });
+    const overlap = findOverlap(pair, this.deps.settings.get().pairs, { sep: path.sep, caseInsensitive: this.deps.caseInsensitivePaths ?? process.platform !== 'linux', endpointOf: (name) => this.#endpointOf(name) });
+    return overlap.ok ? ok(pair) : overlap;
+  }
+
+  async addPair(input: Omit<FolderPairInput, 'id'>): Promise<Result<FolderPair>> {
+    const pair = await this.preparePair(input);
+    if (!pair.ok) return pair;
+    const saved = await this.deps.settings.update((s) => ({ ...s, pairs: [...s.pairs, pair.value] }));
+    return saved.ok ? pair : saved;
+  }
+
+  /** Removes the pair and what the engine knew of it; no file is deleted, locally or in the bucket. */
+  async removePair(id: string): Promise<Result<{ removed: true }>> {
+    if (!this.#find(id)) return fail(appError('pair-not-found'));
+    await this.#runners.get(id)?.stop();
+    this.#runners.delete(id);
+    const saved = await this.deps.settings.update((s) => ({ ...s, pairs: s.pairs.filter((p) => p.id !== id) }));
+    if (!saved.ok) return saved;
+    this.deps.state.forgetPair(id);
+    return ok({ removed: true });
+  }
+
+  async setPaused(id: string | 'all', paused: boolean): Promise<Result<FolderPair[]>> {
+    const ids = id === 'all' ? this.deps.settings.get().pairs.map((p) => p.id) : [id];
+    if (id !== 'all' && !this.#find(id)) return fail(appError('pair-not-found'));
+    const saved = await this.deps.settings.update((s) => ({ ...s, pairs: s.pairs.map((p) => (ids.includes(p.id) ? { ...p, paused } : p)) }));
+    if (!saved.ok) return saved;
+    for (const pairId of ids) {
+      const runner = this.#runners.get(pairId);
+      if (paused) runner?.pause();
+      else runner?.resume();
+    }
+    return ok(saved.value.pairs.filter((p) => ids.includes(p.id)));
+  }
+
+  /** What the state database knows of a pair: files in sync, and files waiting to retry after a failure. */
+  counts(pairId: string): { synced: number; failing: number } {
+    return { synced: this.deps.state.loadSynced(pairId).size, failing: this.deps.state.listFailures(pairId).length };
+  }
+
+  approve(id: string): Result<void> {
+    const runner = this.#runners.get(id);
+    if (!runner) return fail(appError('pair-not-found'));
+    runner.approve();
+    return ok(undefined);
+  }
+
+  /** Starts every saved pair: a full pass, then watching. A pair that cannot start shows its error. */
+  async startAll(): Promise<void> {
+    for (const pair of this.deps.settings.get().pairs) {
+      const runner = await this.watchPair(pair);
+      if (!runner.ok) this.#emit({ type: 'state', pairId: pair.id, state: 'error', error: runner.error });
+    }
+  }
+
+  /** Runs a pair continuously (saved, or given on the command line): a full pass, then watching. */
+  async watchPair(pair: FolderPair): Promise<Result<PairRunner>> {
+    const runner = await this.#runner(pair);
+    if (runner.ok) runner.value.start();
+    return runner;
+  }
+
+  /** One-shot sync of a pair (saved or not): passes until in sync, gated or failed. */
+  async syncOnce(pair: FolderPair, options: { dryRun?: boolean } = {}): Promise<Result<{ result?: RunResult; state: PairState }>> {
+    const runner = await this.#runner(pair, options.dryRun);
+    if (!runner.ok) return runner;
+    try {
+      const result = await runner.value.runUntilIdle();
+      if (!result && runner.value.lastError) return fail(runner.value.lastError);
+      return ok({ ...(result ? { result } : {}), state: runner.value.state });
+    } finally {
+      await runner.value.stop();
+      this.#runners.delete(pair.id);
+    }
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all([...this.#runners.values()].map((r) => r.stop()));
+    this.#runners.clear();
+  }
+
+  /** Pairs on different profiles still overlap when the profiles point at the same service. */
+  #endpointOf(profileName: string): string {
+    const found = this.deps.settings.getProfile(profileName);
+    return found.ok ? found.value.endpoint : profileName;
+  }
+
+  #find(id: string): FolderPair | undefined {
+    return this.deps.settings.get().pairs.find((p) => p.id === id);
+  }
+
+  async #runner(pair: FolderPair, dryRun = false): Promise<Result<PairRunner>> {
+    const connection = await this.deps.connections.connect({ name: pair.profile });
+    if (!connection.ok) return connection;
+    const remote = new S3Remote({ connection: connection.value, bucket: pair.bucket, prefix: pair.prefix, pairId: pair.id, state: this.deps.state, partConcurrency: pair.partConcurrency, bandwidthLimit: pair.bandwidthLimit });
+    const ignore = await loadIgnoreRules(pair.localPath).catch((err) => err as Error);
+    if (ignore instanceof Error) {
+      remote.close();
+      return fail(appError('unknown', { message: `The ignore rules of ${pair.localPath} could not be read.`, detail: ignore.message }));
+    }
+    const runner = new PairRunner({
+      pair, remote, state: this.deps.state, ignore, keyLimits: keyLimitsFor(connection.value.resolved.provider),
+      emit: this.#emit, toError, now: this.deps.now, watch: this.deps.watch, stabilityMs: this.deps.stabilityMs, dryRun,
+    });
+    this.#runners.set(pair.id, runner);
+    return ok(runner);
+  }
+}

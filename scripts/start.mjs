@@ -21,5 +21,12 @@ function electronBinary() {
 const binary = electronBinary();
 const built = spawnSync(process.execPath, ['scripts/build.mjs'], { stdio: 'inherit' });
 if (built.status !== 0) process.exit(built.status ?? 1);
-const child = spawn(binary, ['.', ...process.argv.slice(2)], { stdio: 'inherit' });
+// better-sqlite3 in node_modules stays built for Node (CLI, tests); the app gets its own Electron build.
+const native = spawnSync(process.execPath, ['scripts/electron-native.mjs'], { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
+if (native.status !== 0) {
+  console.error('Could not build the SQLite module for Electron (see above). Fix: install a C++ toolchain, then `npm start` again.');
+  process.exit(native.status ?? 1);
+}
+const env = { ...process.env, COS_SYNC_SQLITE_BINDING: native.stdout.trim() };
+const child = spawn(binary, ['.', ...process.argv.slice(2)], { stdio: 'inherit', env });
 child.on('exit', (code) => process.exit(code ?? 0));

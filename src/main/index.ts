@@ -32,7 +32,10 @@ async function main(): Promise<void> {
   await app.whenReady();
   hardenSession();
   serveRenderer(rendererRoot);
-  const services = await createServices();
+  // `npm start` builds better-sqlite3 for Electron's ABI beside node_modules (scripts/electron-native.mjs);
+  // an installed app has node_modules rebuilt for Electron and needs no override.
+  const sqliteBinding = process.env.COS_SYNC_SQLITE_BINDING;
+  const services = await createServices(sqliteBinding ? { sqliteBinding } : {});
   if (!services.loaded.ok) {
     const { message, hint } = services.loaded.error;
     dialog.showErrorBox('COS Sync: settings', [message, hint].filter(Boolean).join('\n\n'));

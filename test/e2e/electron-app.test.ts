@@ -23,8 +23,10 @@ if (binary.why) console.log(`# electron-app.test.ts skipped: ${binary.why}`);
 
 test('the app opens its window with the bridge and none of Node', { skip: binary.why ?? false }, async () => {
   execFileSync(process.execPath, ['scripts/build.mjs'], { stdio: 'inherit' });
+  const sqliteBinding = execFileSync(process.execPath, ['scripts/electron-native.mjs'], { encoding: 'utf8' }).trim();
   const home = await mkdtemp(path.join(os.tmpdir(), 'cos-sync-electron-'));
-  const app = await electron.launch({ executablePath: binary.path, args: ['.', '--no-sandbox'], env: { ...process.env, COS_SYNC_HOME: home } });
+  const env = { ...process.env, COS_SYNC_HOME: home, COS_SYNC_SQLITE_BINDING: sqliteBinding };
+  const app = await electron.launch({ executablePath: binary.path, args: ['.', '--no-sandbox'], env });
   try {
     const page = await app.firstWindow();
     await page.locator('#settings').waitFor();

@@ -145,6 +145,7 @@ describe('the bandwidth limit, end to end', () => {
     const seconds = (performance.now() - started) / 1000;
     console.log(`[upload throttled] 3 MiB at 2 MiB/s: ${seconds.toFixed(2)} s`);
     assert.equal(result.status, 'uploaded');
-    assert.ok(seconds > 1.3 && seconds < 3, `${seconds} s`);
+    // Only the floor is a property of the limiter (it can never be faster); how much slower depends on the machine.
+    assert.ok(seconds > 1.3, `${seconds} s`);
   });
 });

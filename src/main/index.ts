@@ -1,10 +1,13 @@
-// The app's composition root: one instance, the services, the IPC handlers and the window.
+// The app's composition root: one instance, the services, the IPC handlers, the window, and the folder
+// pairs' runners (started once the window's handlers and event forwarding are in place).
 import { app, BrowserWindow, dialog } from 'electron';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createServices } from './engine/services.js';
 import { createApiHandlers } from './engine/api-handlers.js';
-import { registerIpc } from './ipc/register.js';
+import { SyncMonitor } from './engine/sync-monitor.js';
+import { forwardEvents, registerIpc } from './ipc/register.js';
+import { chooseFolder } from './app/folder-picker.js';
 import { createMainWindow, hardenSession } from './app/window.js';
 import { isAppUrl, registerAppScheme, serveRenderer } from './app/protocol.js';
 
@@ -40,8 +43,11 @@ async function main(): Promise<void> {
     const { message, hint } = services.loaded.error;
     dialog.showErrorBox('COS Sync: settings', [message, hint].filter(Boolean).join('\n\n'));
   }
-  registerIpc(createApiHandlers(services, app.getVersion()), isAppUrl);
+  const monitor = new SyncMonitor(services.sync());
+  registerIpc({ ...createApiHandlers(services, app.getVersion(), monitor), chooseFolder }, isAppUrl);
+  forwardEvents((listener) => monitor.onEvent(listener), isAppUrl);
   showWindow();
+  void services.sync().startAll();
   app.on('activate', showWindow);
   app.on('window-all-closed', () => {
     if (process.platform !== 'darwin') app.quit();

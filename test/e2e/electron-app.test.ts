@@ -8,7 +8,7 @@ import { mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { _electron as electron } from 'playwright-core';
-import { METHODS } from '../../src/shared/ipc/contract.js';
+import { BRIDGE_KEYS } from '../../src/shared/ipc/contract.js';
 
 function electronBinary(): { path?: string; why?: string } {
   try {
@@ -32,7 +32,7 @@ test('the app opens its window with the bridge and none of Node', { skip: binary
     await page.locator('#settings').waitFor();
     assert.equal(await page.title(), 'COS Sync');
     const exposed = await page.evaluate(() => Object.keys((window as unknown as { cosSync: object }).cosSync).sort());
-    assert.deepEqual(exposed, [...METHODS].sort());
+    assert.deepEqual(exposed, [...BRIDGE_KEYS].sort());
     assert.equal(await page.evaluate(() => typeof (globalThis as { require?: unknown }).require), 'undefined');
     assert.equal(await page.evaluate(() => typeof (globalThis as { process?: unknown }).process), 'undefined');
     const info = await page.evaluate(() => (window as unknown as { cosSync: { appInfo(): Promise<unknown> } }).cosSync.appInfo());

@@ -4,7 +4,7 @@ import http from 'node:http';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { METHODS } from '../../src/shared/ipc/contract.js';
+import { METHODS, type SyncEventListener, type SyncEventView } from '../../src/shared/ipc/contract.js';
 import { invokeApi, type ApiHandlers } from '../../src/main/engine/app-api.js';
 
 export const CHROMIUM = '/usr/bin/chromium';
@@ -35,14 +35,39 @@ export async function serveStatic(root: string, csp: string): Promise<{ url: str
   return { url: `http://127.0.0.1:${port}`, close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }) };
 }
 
+export interface Bridge {
+  /** Stops forwarding events to the page. */
+  stop(): void;
+  /** Holds events back (the page keeps showing the moment), until release() delivers them in order. */
+  hold(): void;
+  release(): void;
+}
+
 /**
  * Wires window.cosSync in the page to the real main-side handlers: only Electron's IPC transport is replaced
- * (by Playwright's exposeFunction); validation, services, keychain and server are the real ones.
+ * (by Playwright's exposeFunction for calls, and page.evaluate for the events the main process pushes);
+ * validation, services, keychain and server are the real ones.
  */
-export async function bridgeApi(page: Page, handlers: ApiHandlers): Promise<void> {
+export async function bridgeApi(page: Page, handlers: ApiHandlers, subscribe?: (listener: SyncEventListener) => () => void): Promise<Bridge> {
   await page.exposeFunction('__cosSyncInvoke', (method: string, input: unknown) => invokeApi(handlers, method as never, input));
   // A string, not a function: the test runner's transpiler would add helpers the page does not have.
-  await page.addInitScript(
-    `window.cosSync = Object.fromEntries(${JSON.stringify(METHODS)}.map((m) => [m, (input) => window.__cosSyncInvoke(m, input)]));`,
-  );
+  await page.addInitScript(`(() => {
+    const listeners = new Set();
+    window.__cosSyncEmit = (event) => listeners.forEach((listener) => listener(event));
+    window.cosSync = Object.fromEntries(${JSON.stringify(METHODS)}.map((m) => [m, (input) => window.__cosSyncInvoke(m, input)]));
+    window.cosSync.onEvent = (listener) => { listeners.add(listener); return () => listeners.delete(listener); };
+  })();`);
+  let held: SyncEventView[] | undefined;
+  const deliver = (event: SyncEventView) =>
+    void page.evaluate(`window.__cosSyncEmit && window.__cosSyncEmit(${JSON.stringify(event)})`).catch(() => undefined);
+  const stop = subscribe ? subscribe((event) => (held ? held.push(event) : deliver(event))) : () => undefined;
+  return {
+    stop,
+    hold: () => void (held ??= []),
+    release: () => {
+      const queued = held ?? [];
+      held = undefined;
+      queued.forEach(deliver);
+    },
+  };
 }

@@ -17,6 +17,7 @@ export const TEST_PACKAGES: ReadonlyArray<readonly [name: string, why: string]> 
   ['gnome-keyring', 'the Secret Service the keychain tests use'],
   ['libsecret-1-0', 'what keytar talks to the Secret Service through'],
   ['chromium', 'the browser for the end-to-end tests'],
+  ['fonts-wqy-microhei', 'Chinese glyphs for the window\'s Simplified Chinese screenshots'],
 ];
 
 /** Names of the packages that are not installed. */

@@ -1,12 +1,21 @@
 // Implements the window's contract over the engine's services (no Electron here, so the end-to-end tests
-// wire the same handlers to the page).
+// wire the same handlers to the page). The folder picker is Electron's, so the app adds it (EngineHandlers).
 import os from 'node:os';
-import { ok } from '../../shared/result.js';
+import { appError } from '../../shared/errors.js';
+import { fail, ok, type Result } from '../../shared/result.js';
+import type { FolderPair } from '../../shared/pair.js';
+import type { PairView } from '../../shared/ipc/sync-view.js';
 import type { ApiHandlers } from './app-api.js';
 import type { Services } from './services.js';
+import { SyncMonitor } from './sync-monitor.js';
 
-export function createApiHandlers(services: Services, version: string): ApiHandlers {
+/** Every handler but the ones only the Electron shell can implement. */
+export type EngineHandlers = Omit<ApiHandlers, 'chooseFolder'>;
+
+export function createApiHandlers(services: Services, version: string, monitor?: SyncMonitor): EngineHandlers {
   const { connections } = services;
+  let watching = monitor;
+  const watch = () => (watching ??= new SyncMonitor(services.sync()));
   return {
     appInfo: async () =>
       ok({ version, platform: os.platform(), settingsFile: services.paths.settingsFile, keychain: services.keychain.describe() }),
@@ -16,5 +25,47 @@ export function createApiHandlers(services: Services, version: string): ApiHandl
     testConnection: (input) => connections.diagnose(input, { bucket: input.bucket ?? input.profile.bucket }),
     listBuckets: (input) => connections.listBuckets(input),
     createBucket: (input) => connections.createBucket(input, input.bucket),
+    ...pairHandlers(services, watch),
   };
+}
+
+type PairHandlers = Pick<EngineHandlers, 'listPairs' | 'addPair' | 'removePair' | 'setPaused' | 'approvePair' | 'recentActivity'>;
+
+function pairHandlers(services: Services, monitor: () => SyncMonitor): PairHandlers {
+  const changed = () => monitor().announce({ type: 'pairs-changed' });
+  const viewOf = (pair: FolderPair): PairView | undefined => monitor().pairs().find((view) => view.pair.id === pair.id);
+  return {
+    listPairs: async () => ok(monitor().pairs()),
+    addPair: async (input) => {
+      const added = await services.sync().addPair(input);
+      if (!added.ok) return added;
+      // A new pair starts right away: a first full pass, then watching. A failure to start shows on the pair.
+      const started = await services.sync().watchPair(added.value);
+      changed();
+      const view = viewOf(added.value);
+      if (!view) return fail(appError('pair-not-found'));
+      return ok(started.ok ? view : { ...view, state: 'error', error: started.error });
+    },
+    removePair: async ({ id }) => {
+      const removed = await services.sync().removePair(id);
+      if (removed.ok) {
+        monitor().forget(id);
+        changed();
+      }
+      return removed;
+    },
+    setPaused: async ({ id, paused }) => views(await services.sync().setPaused(id, paused), monitor, changed),
+    approvePair: async ({ id }) => {
+      const approved = services.sync().approve(id);
+      return approved.ok ? ok({ approved: true as const }) : approved;
+    },
+    recentActivity: async () => ok(monitor().activity()),
+  };
+}
+
+function views(result: Result<FolderPair[]>, monitor: () => SyncMonitor, changed: () => void): Result<PairView[]> {
+  if (!result.ok) return result;
+  changed();
+  const ids = new Set(result.value.map((p) => p.id));
+  return ok(monitor().pairs().filter((view) => ids.has(view.pair.id)));
 }

@@ -4,6 +4,10 @@ import { z } from 'zod';
 import { ConnectionProfileSchema, type ConnectionProfile } from '../profile.js';
 import type { Diagnosis } from '../diagnosis.js';
 import type { Result } from '../result.js';
+import { DELETE_POLICIES } from '../pair.js';
+import type { OutcomeView, PairView, SyncEventView } from './sync-view.js';
+
+export type * from './sync-view.js';
 
 export interface AppInfo {
   version: string;
@@ -28,6 +32,7 @@ export interface BucketList {
 
 const profileName = z.string().trim().min(1).max(64);
 const secret = z.string().min(1).max(256);
+const pairId = z.string().min(1).max(128);
 
 /** Connection settings as typed in the window: the secret is optional when one is already stored. */
 export const DraftSchema = z.object({
@@ -50,6 +55,26 @@ export const contract = {
   testConnection: { input: DraftSchema.extend({ bucket: z.string().trim().min(1).max(255).optional() }) },
   listBuckets: { input: DraftSchema },
   createBucket: { input: DraftSchema.extend({ bucket: z.string().trim().min(1).max(255) }) },
+  listPairs: { input: z.undefined() },
+  addPair: {
+    input: z.object({
+      localPath: z.string().min(1).max(4096),
+      profile: profileName,
+      bucket: z.string().trim().min(1).max(255),
+      /** Key prefix in the bucket; the folder's name when left out. */
+      prefix: z.string().max(1024).optional(),
+      deletePolicy: z.enum(DELETE_POLICIES).default('trash'),
+    }),
+  },
+  /** Stops syncing the folder; no file is deleted, locally or in the bucket. */
+  removePair: { input: z.object({ id: pairId }) },
+  setPaused: { input: z.object({ id: pairId, paused: z.boolean() }) },
+  /** Apply: runs the plan the safety gates held back. */
+  approvePair: { input: z.object({ id: pairId }) },
+  /** The latest per-item outcomes (newest last), kept by the main process for windows opened later. */
+  recentActivity: { input: z.undefined() },
+  /** The system's folder picker (Electron only; registered by the app, not by the engine's handlers). */
+  chooseFolder: { input: z.undefined() },
 } as const;
 
 export type Method = keyof typeof contract;
@@ -63,15 +88,32 @@ interface Outputs {
   testConnection: Diagnosis;
   listBuckets: BucketList;
   createBucket: { bucket: string; region: string };
+  listPairs: PairView[];
+  addPair: PairView;
+  removePair: { removed: true };
+  setPaused: PairView[];
+  approvePair: { approved: true };
+  recentActivity: OutcomeView[];
+  /** `path` is absent when the user cancelled. */
+  chooseFolder: { path?: string };
 }
 export type OutputOf<M extends Method> = Outputs[M];
 
-/** The API on window.cosSync, derived from the contract so it is never written twice. */
+export type SyncEventListener = (event: SyncEventView) => void;
+
+/**
+ * The API on window.cosSync, derived from the contract so it is never written twice: one function per
+ * method, and `onEvent` for what the main process pushes (returns the function that unsubscribes).
+ */
 export type CosSyncApi = {
-  [M in Method]: undefined extends InputOf<M>
-    ? (input?: InputOf<M>) => Promise<Result<OutputOf<M>>>
-    : (input: InputOf<M>) => Promise<Result<OutputOf<M>>>;
-};
+  [M in Method]: undefined extends z.input<(typeof contract)[M]['input']>
+    ? (input?: z.input<(typeof contract)[M]['input']>) => Promise<Result<OutputOf<M>>>
+    : (input: z.input<(typeof contract)[M]['input']>) => Promise<Result<OutputOf<M>>>;
+} & { onEvent(listener: SyncEventListener): () => void };
 
 export const METHODS = Object.keys(contract) as Method[];
 export const channelOf = (method: Method) => `cos-sync:${method}`;
+/** The one channel the main process sends sync events on. */
+export const EVENT_CHANNEL = 'cos-sync:event';
+/** Everything the preload exposes on window.cosSync. */
+export const BRIDGE_KEYS: readonly string[] = [...METHODS, 'onEvent'];

@@ -40,6 +40,8 @@ export const toError = (err: unknown) => (err instanceof AppFailure ? err.appErr
 export class SyncService {
   readonly #runners = new Map<string, PairRunner>();
   readonly #listeners = new Set<SyncListener>();
+  /** Whether the saved pairs run continuously here (the app, `cos-sync run`), so a resumed pair should start. */
+  #started = false;
 
   constructor(private readonly deps: SyncServiceDeps) {}
 
@@ -96,10 +98,12 @@ export class SyncService {
     if (id !== 'all' && !this.#find(id)) return fail(appError('pair-not-found'));
     const saved = await this.deps.settings.update((s) => ({ ...s, pairs: s.pairs.map((p) => (ids.includes(p.id) ? { ...p, paused } : p)) }));
     if (!saved.ok) return saved;
-    for (const pairId of ids) {
-      const runner = this.#runners.get(pairId);
+    for (const pair of saved.value.pairs.filter((p) => ids.includes(p.id))) {
+      const runner = this.#runners.get(pair.id);
       if (paused) runner?.pause();
-      else runner?.resume();
+      else if (runner) runner.resume();
+      // A pair that could not start (no connection at the time) gets another try when resumed.
+      else if (this.#started) await this.#startOrReport(pair);
     }
     return ok(saved.value.pairs.filter((p) => ids.includes(p.id)));
   }
@@ -118,10 +122,13 @@ export class SyncService {
 
   /** Starts every saved pair: a full pass, then watching. A pair that cannot start shows its error. */
   async startAll(): Promise<void> {
-    for (const pair of this.deps.settings.get().pairs) {
-      const runner = await this.watchPair(pair);
-      if (!runner.ok) this.#emit({ type: 'state', pairId: pair.id, state: 'error', error: runner.error });
-    }
+    this.#started = true;
+    for (const pair of this.deps.settings.get().pairs) await this.#startOrReport(pair);
+  }
+
+  async #startOrReport(pair: FolderPair): Promise<void> {
+    const runner = await this.watchPair(pair);
+    if (!runner.ok) this.#emit({ type: 'state', pairId: pair.id, state: 'error', error: runner.error });
   }
 
   /** Runs a pair continuously (saved, or given on the command line): a full pass, then watching. */

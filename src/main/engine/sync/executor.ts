@@ -74,6 +74,8 @@ async function upload(ctx: ExecContext, op: Extract<Operation, { kind: 'upload' 
 
 async function copy(ctx: ExecContext, op: Extract<Operation, { kind: 'copyRemote' }>): Promise<Done> {
   await localUnchanged(ctx, op.local);
+  // CopyObject overwrites: an object someone put at the target since the listing must not be lost.
+  await remoteHas(ctx, op.key, undefined);
   const { etag } = await ctx.remote.copy(op.fromKey, op.key, op.expectSourceEtag, ctx.signal);
   const before = ctx.synced.get(op.fromKey);
   const { size, mtimeMs, ino } = op.local;
@@ -82,6 +84,8 @@ async function copy(ctx: ExecContext, op: Extract<Operation, { kind: 'copyRemote
 }
 
 async function trash(ctx: ExecContext, op: Extract<Operation, { kind: 'trashRemote' }>): Promise<Done> {
+  // A listing kept between passes misses a trash copy whose move then failed: never overwrite a trashed version.
+  await remoteHas(ctx, op.trashKey, undefined);
   await ctx.remote.copy(op.key, op.trashKey, op.expectEtag, ctx.signal);
   // The copy in the trash is safe; delete the original only if nobody changed it in between.
   await remoteHas(ctx, op.key, op.expectEtag);

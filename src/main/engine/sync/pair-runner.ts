@@ -28,6 +28,11 @@ export interface PairRunnerDeps {
 }
 
 const ERROR_RETRY_MS = [5_000, 30_000, 120_000, 600_000];
+/**
+ * A file modified this recently is taken to be still being written and waits. Short, because the upload
+ * re-checks the file (size, mtime, and each part's CRC-64 against a first read) and starts over if it moved.
+ */
+export const DEFAULT_STABILITY_MS = 500;
 
 export class PairRunner {
   #state: PairState = 'idle';
@@ -165,7 +170,7 @@ export class PairRunner {
     this.#approved = false;
     try {
       const result = await syncOnce({
-        ...this.deps, cache: this.#cache, only, approved, stabilityMs: this.deps.stabilityMs ?? 2000,
+        ...this.deps, cache: this.#cache, only, approved, stabilityMs: this.deps.stabilityMs ?? DEFAULT_STABILITY_MS,
         signal: this.#abort.signal, now: this.deps.now ?? Date.now, onPhase: (phase) => this.#setState(phase),
       });
       this.lastResult = result;
@@ -173,7 +178,7 @@ export class PairRunner {
       this.lastError = undefined;
       this.deps.emit({ type: 'run', pairId: this.pairId, phase: 'finished', summary: result });
       this.#setState(result.gated ? 'waiting-for-user' : 'idle');
-      if (result.recheckInMs !== undefined) this.request('full', result.recheckInMs);
+      if (result.recheckInMs !== undefined) this.request(result.recheckPaths ?? 'full', result.recheckInMs);
       if (!only && !this.#cleanedUp && !this.deps.dryRun) await this.#abortStaleUploads();
     } catch (err) {
       if (this.#abort.signal.aborted) return;

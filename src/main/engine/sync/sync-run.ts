@@ -50,16 +50,19 @@ export interface RunResult extends RunSummary {
   operations: Operation[];
   /** When to look again (a file still being written, a deferred item); undefined: nothing pending. */
   recheckInMs?: number;
+  /** The files to look at then (still being written); undefined with recheckInMs: a full pass. */
+  recheckPaths?: string[];
 }
 
 const PHASES: Operation['kind'][][] = [['copyRemote'], ['trashRemote'], ['upload', 'adopt'], ['deleteRemote', 'forget']];
 
-async function rootFacts(root: string, synced: ReadonlyMap<Key, SyncedEntry>) {
+async function rootFacts(root: string, synced: ReadonlyMap<Key, SyncedEntry>, approved: boolean) {
   const dir = await stat(root).catch(() => undefined);
   const exists = Boolean(dir?.isDirectory());
   const hasMarker = exists && Boolean(await stat(path.join(root, MARKER_FILE)).catch(() => undefined));
-  // A first sync marks the folder, so that later an empty mount point is not taken for a folder emptied on purpose.
-  if (exists && !hasMarker && synced.size === 0) {
+  // A first sync marks the folder, so that later an empty mount point is not taken for a folder emptied on purpose;
+  // so does the user's Apply on a held plan (the folder is the right one), or the marker-missing gate never lets go.
+  if (exists && !hasMarker && (synced.size === 0 || approved)) {
     await writeFile(path.join(root, MARKER_FILE), 'This folder is synced by COS Sync. Keep this file.\n');
     return { exists, readable: true, hasMarker: true, path: root };
   }
@@ -84,27 +87,29 @@ function waitingFiles(input: RunInput, local: Map<Key, LocalEntry>, skipped: Sca
   for (const item of skipped) if (item.key && item.reason !== 'ignored') refused.set(item.key, `${item.reason}: ${item.detail}`);
   const now = input.now();
   let recheckInMs: number | undefined;
+  const recheckPaths: string[] = [];
   for (const [key, entry] of local) {
     const age = now - entry.mtimeMs;
     if (age >= 0 && age < input.stabilityMs) {
       refused.set(key, 'still being written: waits until it stops changing');
       recheckInMs = Math.min(recheckInMs ?? Infinity, input.stabilityMs - age + 50);
+      recheckPaths.push(entry.relPath);
     }
   }
   for (const failure of input.state.listFailures(input.pair.id)) {
     if (failure.nextAttemptMs > now) refused.set(failure.key, `waiting to retry after: ${failure.lastError}`);
   }
-  return { refused, recheckInMs };
+  return { refused, recheckInMs, recheckPaths };
 }
 
 export async function syncOnce(input: RunInput): Promise<RunResult> {
   const { pair, cache } = input;
   cache.synced ??= input.state.loadSynced(pair.id);
   input.onPhase?.('scanning');
-  const root = await rootFacts(pair.localPath, cache.synced);
+  const root = await rootFacts(pair.localPath, cache.synced, input.approved === true);
   const scanned = root.exists ? await scan(input) : { local: new Map<Key, LocalEntry>(), skipped: [], tree: new Map(), rootStatus: 'missing' as const };
   if (!input.only || !cache.remote) cache.remote = await input.remote.list(input.signal);
-  const { refused, recheckInMs } = waitingFiles(input, scanned.local, scanned.skipped);
+  const { refused, recheckInMs, recheckPaths } = waitingFiles(input, scanned.local, scanned.skipped);
   await addHashes(pair.localPath, { local: scanned.local, remote: cache.remote, synced: cache.synced }, input.remote, input.signal);
   cache.local = scanned.local;
   const plan = makePlan(scanned.local, cache.remote, cache.synced, {
@@ -114,19 +119,22 @@ export async function syncOnce(input: RunInput): Promise<RunResult> {
   for (const r of plan.refused) input.emit({ type: 'outcome', outcome: { pairId: pair.id, key: r.key, kind: r.message.startsWith('still being written') ? 'deferred' : 'refused', reason: r.message, atMs: input.now() } });
   const summary = emptySummary(plan.operations.length, plan.refused.length);
   const gated = gatePlan(plan.operations, {
-    syncedCount: cache.synced.size, localCount: scanned.local.size, remoteCount: cache.remote.size,
+    // Files the scan refused (name collisions, unreadable) are still there: the folder is not empty.
+    syncedCount: cache.synced.size, localCount: scanned.local.size + scanned.skipped.filter((s) => s.reason !== 'ignored').length, remoteCount: cache.remote.size,
     root: { ...root, readable: root.readable && scanned.rootStatus !== 'unreadable' },
     listing: { ok: true }, thresholds: { maxDeletes: pair.maxDeletes, maxDeleteShare: pair.maxDeleteShare },
     syncedKeys: new Set(cache.synced.keys()),
   });
   if (gated.state === 'waiting-for-user' && !input.approved) {
     input.emit({ type: 'gated', pairId: pair.id, gates: gated.gates, operations: gated.operations });
-    return { ...summary, gated: true, inSync: false, operations: plan.operations, recheckInMs };
+    return { ...summary, gated: true, inSync: false, operations: plan.operations, recheckInMs, recheckPaths };
   }
-  if (input.dryRun) return { ...summary, inSync: plan.operations.length === 0, operations: plan.operations, recheckInMs };
+  if (input.dryRun) return { ...summary, inSync: plan.operations.length === 0, operations: plan.operations, recheckInMs, recheckPaths };
   input.onPhase?.('syncing');
   const done = await executePlan(input, plan.operations, summary);
-  return { ...done, operations: plan.operations, recheckInMs: done.deferred ? Math.min(recheckInMs ?? Infinity, 1000) : recheckInMs };
+  // A deferred item may be waiting on the bucket (changed since the listing): that needs a full pass.
+  if (done.deferred) return { ...done, operations: plan.operations, recheckInMs: Math.min(recheckInMs ?? Infinity, 1000) };
+  return { ...done, operations: plan.operations, recheckInMs, recheckPaths };
 }
 
 function emptySummary(planned: number, refused: number): RunSummary {
@@ -154,14 +162,35 @@ async function runOne(input: RunInput, ctx: ExecContext, op: Operation, summary:
   input.emit({ type: 'outcome', outcome });
   if (outcome.kind === 'failed') {
     summary.failed++;
-    input.state.recordFailure(input.pair.id, op.key, outcome.error?.message ?? 'failed', input.now());
+    // A fatal error is the connection's, not the file's: no per-file back-off, or the file would still wait once it is fixed.
     if (outcome.error && FATAL.has(outcome.error.code)) throw new AppFailure(outcome.error);
+    input.state.recordFailure(input.pair.id, op.key, outcome.error?.message ?? 'failed', input.now());
     return;
   }
   if (outcome.kind === 'deferred') summary.deferred++;
-  else summary.done++;
+  else {
+    summary.done++;
+    mirrorRemote(input.cache.remote, op, ctx.synced, input.now());
+  }
   summary.bytesUploaded += outcome.bytes ?? 0;
   if (input.state.getFailure(input.pair.id, op.key)) input.state.clearFailure(input.pair.id, op.key);
+}
+
+/**
+ * What a finished operation did to the bucket, written into the cached listing: a watcher's short pass plans
+ * on that cache, and a stale one would see our own uploads as deleted by someone else (upload again, or the
+ * listing-empty gate after a first sync).
+ */
+function mirrorRemote(remote: Map<Key, RemoteEntry> | undefined, op: Operation, synced: ReadonlyMap<Key, SyncedEntry>, nowMs: number): void {
+  if (!remote) return;
+  if (op.kind === 'trashRemote' || op.kind === 'deleteRemote') {
+    const was = remote.get(op.key);
+    remote.delete(op.key);
+    if (op.kind === 'trashRemote' && was) remote.set(op.trashKey, { ...was, key: op.trashKey });
+  } else if (op.kind === 'upload' || op.kind === 'copyRemote') {
+    const s = synced.get(op.key);
+    if (s) remote.set(op.key, { key: op.key, size: s.size, etag: s.etag, lastModifiedMs: nowMs, mtimeMs: s.mtimeMs, ...(s.md5 ? { md5: s.md5 } : {}), ...(s.crc64 ? { crc64: s.crc64 } : {}) });
+  }
 }
 
 /** Failures that no other item can escape: the run stops and the pair shows the error and its fix. */

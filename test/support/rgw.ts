@@ -53,6 +53,8 @@ export interface StartRgwOptions {
   pki: Pick<TestPki, 'certFile' | 'keyFile'>;
   /** Per-step timings, for the runner's setup report. */
   onStep?: (step: string, ms: number) => void;
+  /** RAM the memstore OSD may fill (`memstore device bytes`); 2 GiB by default, the benchmark wants more. */
+  memstoreBytes?: number;
 }
 
 /** Where this cluster lives, and the daemons started for it so far (stop() and error paths use it). */
@@ -64,6 +66,8 @@ interface Cluster {
   logDir: string;
   ports: { mon: number; http: number; https: number };
 }
+
+const DEFAULT_MEMSTORE_BYTES = 2 * 1024 ** 3;
 
 /** Thrown when the cluster does not come up; the message carries the tail of every daemon's log. */
 export class RgwStartError extends Error {}
@@ -133,7 +137,7 @@ async function prepare(options: StartRgwOptions): Promise<Cluster> {
   for (const sub of ['log', 'run', 'crash', 'mon/mon.a', 'rgw']) await mkdir(join(dir, sub), { recursive: true });
   const [mon, http, https] = await freePorts(3);
   const cluster: Cluster = { dir, daemons: [], fsid: randomUUID(), conf: join(dir, 'ceph.conf'), logDir, ports: { mon: mon!, http: http!, https: https! } };
-  await writeFile(cluster.conf, cephConf(cluster, options.pki));
+  await writeFile(cluster.conf, cephConf(cluster, options.pki, options.memstoreBytes ?? DEFAULT_MEMSTORE_BYTES));
   return cluster;
 }
 
@@ -150,7 +154,7 @@ async function freePorts(count: number): Promise<number[]> {
 }
 
 /** The whole cluster configuration; every path points into the run's directory, nothing into /var or /etc. */
-function cephConf(cluster: Cluster, pki: StartRgwOptions['pki']): string {
+function cephConf(cluster: Cluster, pki: StartRgwOptions['pki'], memstoreBytes: number): string {
   const { dir, fsid, logDir, ports } = cluster;
   return `[global]
 fsid = ${fsid}
@@ -198,7 +202,7 @@ osd crush chooseleaf type = 0
 paxos propose interval = 0.01
 # Data lives in RAM; the OSD writes it to disk only on a clean shutdown, which stop() never asks for.
 osd objectstore = memstore
-memstore device bytes = ${2 * 1024 ** 3}
+memstore device bytes = ${memstoreBytes}
 osd op num shards = 2
 osd op num threads per shard = 1
 

@@ -200,6 +200,7 @@ test('ENOSPC is reported once, with the fix, and marks the watch degraded', () =
   source.emit('error', enospc);
   source.emit('error', enospc);
   assert.equal(errors.length, 1);
+  assert.equal(errors[0]!.code, 'watch-limit');
   assert.equal(watcher.degraded, true);
   assert.match(errors[0]!.hint ?? '', /sysctl fs\.inotify\.max_user_watches=524288/);
   assert.match(errors[0]!.message, /full scans/);

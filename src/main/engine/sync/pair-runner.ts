@@ -73,7 +73,11 @@ export class PairRunner {
     this.#watcher = (this.deps.watch ?? watchFolder)(this.deps.pair.localPath, {
       ignore: this.deps.ignore,
       onDirty: (paths) => this.request(paths.includes('') || paths.includes('.cossyncignore') ? 'full' : paths),
-      onError: (error) => this.deps.emit({ type: 'notice', pairId: this.pairId, error }),
+      onError: (error) => {
+        this.deps.emit({ type: 'notice', pairId: this.pairId, error });
+        // Without watches the timed scans are all there is: run them every minute.
+        if (error.code === 'watch-limit') this.#armRescan(1);
+      },
     });
     this.#armRescan();
   }
@@ -140,9 +144,9 @@ export class PairRunner {
     await this.#watcher?.close();
   }
 
-  #armRescan(): void {
-    const minutes = this.deps.pair.rescanMinutes;
-    this.#rescan = setInterval(() => this.request('full'), (this.#watcher?.degraded ? 1 : minutes) * 60_000);
+  #armRescan(minutes = this.deps.pair.rescanMinutes): void {
+    clearInterval(this.#rescan);
+    this.#rescan = setInterval(() => this.request('full'), minutes * 60_000);
     this.#rescan.unref();
   }
 

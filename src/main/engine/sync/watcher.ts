@@ -162,7 +162,7 @@ export function watchError(error: unknown, root: string): AppError {
   const code = errorCode(error);
   const detail = `${root}: ${error instanceof Error ? error.message : String(error)}`;
   if (code === 'ENOSPC') {
-    return appError('unknown', {
+    return appError('watch-limit', {
       message:
         'The system limit on watched folders (inotify watches) is reached, so some changes in this folder are only ' +
         'noticed by the regular full scans.',
@@ -174,7 +174,7 @@ export function watchError(error: unknown, root: string): AppError {
     });
   }
   if (code === 'EMFILE') {
-    return appError('unknown', {
+    return appError('watch-limit', {
       message: 'Too many files are open to watch this folder, so some changes are only noticed by the regular full scans.',
       hint: 'Raise the open-file limit (`ulimit -n`), or ignore large folders in .cossyncignore.',
       detail,

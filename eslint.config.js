@@ -3,6 +3,7 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import { builtinModules } from 'node:module';
+import globals from 'globals';
 
 const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
 const noNode = { group: nodeBuiltins, message: 'This layer must not use Node APIs.' };
@@ -40,6 +41,10 @@ export default tseslint.config(
   layer(['src/preload/**'], [], [
     { regex: '^(\\.\\./)+(main|renderer)(/|$)', message: 'The preload exposes the shared contract only.' },
   ]),
+  {
+    files: ['**/*.js', '**/*.mjs'],
+    languageOptions: { globals: globals.node },
+  },
   {
     files: ['src/main/cli/**', 'scripts/**', 'test/**', 'bin/**', 'bench/**'],
     rules: { 'no-console': 'off' },

@@ -103,7 +103,12 @@ export function throttledBody(data: Uint8Array, throttle: Throttle, signal?: Abo
       yield slice; // a view: no copy of the part is made
     }
   }
-  return Readable.from(slices(), { objectMode: false, highWaterMark: THROTTLE_CHUNK });
+  const body = Readable.from(slices(), { objectMode: false, highWaterMark: THROTTLE_CHUNK });
+  // An abort rejects the pending take() and so errors this stream, often after its request was answered (an early
+  // 403) or aborted, when nothing reads it: unheard, that error would be an uncaught exception. The request is
+  // aborted by the same signal, so nothing is lost by listening here.
+  body.on('error', () => undefined);
+  return body;
 }
 
 /**

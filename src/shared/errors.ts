@@ -168,11 +168,6 @@ const CATALOGUE = {
     message: 'The system ran out of file watches, so changes are picked up by timed scans only.',
     hint: 'Raise the limit: `sudo sysctl fs.inotify.max_user_watches=524288` (add it to /etc/sysctl.conf to keep it).',
   },
-  'file-changed': { message: 'The file changed while it was being uploaded; it will be uploaded again.' },
-  'state-db-newer': {
-    message: 'The sync state was written by a newer version of COS Sync.',
-    hint: 'Update COS Sync, or move the state folder aside to start the state afresh.',
-  },
   'unsupported': { message: 'This operation is not supported by the service.' },
   'cancelled': { message: 'The operation was cancelled.' },
   'unknown': { message: 'Something unexpected went wrong.' },

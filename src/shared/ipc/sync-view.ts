@@ -47,6 +47,7 @@ export interface RunSummaryView {
   deferred: number;
   refused: number;
   bytesUploaded: number;
+  /** Whether the pass left the bucket identical to the folder (nothing failed, deferred, refused or gated). */
   inSync: boolean;
   gated: boolean;
 }

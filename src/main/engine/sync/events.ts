@@ -1,6 +1,7 @@
 // What a folder pair tells the window, the CLI and the tests: its state, per-file progress, and one
 // outcome per item with its reason.
 import type { AppError } from '../../../shared/result.js';
+import type { RunSummaryView } from '../../../shared/ipc/sync-view.js';
 import type { Gate } from './gates.js';
 import type { Key, Operation, PairState } from './model.js';
 
@@ -35,16 +36,7 @@ export type SyncEvent =
   /** Something the user should know that does not stop the pair (e.g. no file watches left: timed scans only). */
   | { type: 'notice'; pairId: string; error: AppError };
 
-export interface RunSummary {
-  planned: number;
-  done: number;
-  failed: number;
-  deferred: number;
-  refused: number;
-  bytesUploaded: number;
-  /** Whether the run left the pair identical to the folder (nothing failed, deferred or gated). */
-  inSync: boolean;
-  gated: boolean;
-}
+/** What a pass did; the window's view type is the same shape. */
+export type RunSummary = RunSummaryView;
 
 export type SyncListener = (event: SyncEvent) => void;

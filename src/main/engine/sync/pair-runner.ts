@@ -1,5 +1,6 @@
 // One control loop per folder pair (syncthing's folder.Serve): a full pass at start and on a timer, short
 // passes over the paths the watcher marks dirty, one pass at a time, with an explicit state pushed as events.
+import { setMaxListeners } from 'node:events';
 import type { FolderPair } from '../../../shared/pair.js';
 import type { AppError } from '../../../shared/result.js';
 import type { SyncEvent } from './events.js';
@@ -170,6 +171,8 @@ export class PairRunner {
 
   async #pass(only: string[] | undefined): Promise<void> {
     this.#abort = new AbortController();
+    // Every request of the pass listens to this one signal: up to files x parts in flight, each with the SDK's listeners.
+    setMaxListeners(4 * this.deps.pair.fileConcurrency * this.deps.pair.partConcurrency + 16, this.#abort.signal);
     const approved = this.#approved;
     this.#approved = false;
     try {

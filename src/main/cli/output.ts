@@ -8,13 +8,25 @@ export interface Printer {
   json: boolean;
   out: (text: string) => void;
   err: (text: string) => void;
+  /** A status line rewritten in place (transfer progress); only on a terminal, else absent. */
+  status?: (text: string) => void;
 }
 
-export const consolePrinter = (json: boolean): Printer => ({
-  json,
-  out: (text) => process.stdout.write(`${text}\n`),
-  err: (text) => process.stderr.write(`${text}\n`),
-});
+/** On a terminal, the status line is cleared before any other line is printed over it. */
+export const consolePrinter = (json: boolean): Printer => {
+  const tty = Boolean(process.stderr.isTTY) && !json;
+  let shown = false;
+  const clear = () => {
+    if (shown) process.stderr.write('\r\x1b[K');
+    shown = false;
+  };
+  return {
+    json,
+    out: (text) => { clear(); process.stdout.write(`${text}\n`); },
+    err: (text) => { clear(); process.stderr.write(`${text}\n`); },
+    ...(tty ? { status: (text: string) => { process.stderr.write(`\r\x1b[K${text.slice(0, (process.stderr.columns ?? 80) - 1)}`); shown = true; } } : {}),
+  };
+};
 
 export function describeError(error: AppError): string {
   const lines = [`Error: ${error.message}`];

@@ -49,6 +49,10 @@ export function eventPrinter(printer: Printer): (event: SyncEvent) => void {
     } else if (event.type === 'gated') {
       printer.err(`Held for you to decide, nothing was changed:\n${event.gates.map((g) => `  - ${g.message} ${g.hint}`).join('\n')}`);
       event.operations.slice(0, 20).forEach((op) => printer.err(`    ${describeOperation(op)}`));
+    } else if (event.type === 'progress' && printer.status) {
+      const mb = (n: number) => (n / 1e6).toFixed(1);
+      const percent = event.totalBytes ? Math.floor((100 * event.sentBytes) / event.totalBytes) : 100;
+      printer.status(`${percent}% ${event.key} (${mb(event.sentBytes)} of ${mb(event.totalBytes)} MB)`);
     } else if (event.type === 'notice') {
       printer.err(`Note: ${event.error.message}${event.error.hint ? ` ${event.error.hint}` : ''}`);
     }

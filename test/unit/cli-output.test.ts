@@ -30,3 +30,15 @@ test('without a terminal, progress prints nothing and finished items print a lin
   assert.deepEqual(lines.status, []);
   assert.deepEqual(lines.out, ['uploaded  big.bin']);
 });
+
+test('--bwlimit reads bytes per second with K, M or G; --transfers a whole number', async () => {
+  const { parseRate, limitsFrom } = await import('../../src/main/cli/sync-commands.js');
+  assert.equal(parseRate('10M'), 10 * 1024 * 1024);
+  assert.equal(parseRate('512k'), 512 * 1024);
+  assert.equal(parseRate('1.5G/s'), 1.5 * 1024 ** 3);
+  assert.equal(parseRate('0'), 0);
+  assert.equal(parseRate('fast'), undefined);
+  assert.deepEqual(limitsFrom({ bwlimit: '2M', transfers: '4' }), { limits: { bandwidthLimit: 2 * 1024 * 1024, fileConcurrency: 4 } });
+  assert.match(limitsFrom({ bwlimit: 'fast' }).error ?? '', /not a rate.*10M/);
+  assert.match(limitsFrom({ transfers: '0' }).error ?? '', /1 to 64/);
+});

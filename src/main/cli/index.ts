@@ -72,16 +72,19 @@ function connectionCommands(program: Command): void {
 }
 
 const deleteOption = () => new Option('--delete <policy>', 'what a file deleted locally does in the bucket').choices([...DELETE_POLICIES]);
+const limitOptions = (command: Command) => command
+  .option('--bwlimit <rate>', 'upload bandwidth limit in bytes per second, with K, M or G (e.g. 10M); 0 for none')
+  .option('--transfers <n>', 'files uploaded at once (default 8)');
 
 function syncCommandsOf(program: Command): void {
-  program.command('sync <folder> <target>').description('sync a folder to <profile>:<bucket>[/<prefix>]: once (exit when in sync), or continuously with --watch')
+  limitOptions(program.command('sync <folder> <target>')).description('sync a folder to <profile>:<bucket>[/<prefix>]: once (exit when in sync), or continuously with --watch')
     .option('--watch', 'keep watching the folder and syncing changes')
     .option('--dry-run', 'print the plan with the reason for each operation; change nothing')
     .addOption(deleteOption())
     .addOption(jsonOption())
     .action((folder: string, target: string, options) => run((s, json) => syncCommands.sync(s.sync(), consolePrinter(json), folder, target, options), options.json));
   const pair = program.command('pair').description('manage the saved folder pairs (the app syncs these)');
-  pair.command('add <folder> <target>').description('save a folder pair: <profile>:<bucket>[/<prefix>] (default prefix: none)')
+  limitOptions(pair.command('add <folder> <target>')).description('save a folder pair: <profile>:<bucket>[/<prefix>] (default prefix: none)')
     .addOption(deleteOption().default('trash'))
     .option('--max-deletes <n>', 'hold a plan that deletes more objects than this (default 50)')
     .option('--paused', 'add it paused')

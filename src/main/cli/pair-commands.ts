@@ -2,13 +2,15 @@
 import type { DeletePolicy } from '../../shared/pair.js';
 import type { SyncService } from '../engine/sync/sync-service.js';
 import { EXIT, report, reportFailure, type Printer } from './output.js';
-import { eventPrinter, parseTarget } from './sync-commands.js';
+import { eventPrinter, limitsFrom, parseTarget } from './sync-commands.js';
 import { appError } from '../../shared/errors.js';
 
 export interface PairAddOptions {
   delete?: DeletePolicy;
   maxDeletes?: string;
   paused?: boolean;
+  bwlimit?: string;
+  transfers?: string;
 }
 
 export async function pairAdd(service: SyncService, printer: Printer, folder: string, target: string, options: PairAddOptions): Promise<number> {
@@ -18,7 +20,10 @@ export async function pairAdd(service: SyncService, printer: Printer, folder: st
   if (maxDeletes !== undefined && !(Number.isInteger(maxDeletes) && maxDeletes >= 0)) {
     return reportFailure(printer, appError('invalid-argument', { message: '--max-deletes takes a whole number.' }));
   }
+  const { limits, error } = limitsFrom(options);
+  if (error) return reportFailure(printer, appError('invalid-argument', { message: error }));
   const added = await service.addPair({
+    ...limits,
     localPath: folder, profile: parsed.profile, bucket: parsed.bucket, prefix: parsed.prefix,
     ...(options.delete ? { deletePolicy: options.delete } : {}), ...(maxDeletes !== undefined ? { maxDeletes } : {}), paused: options.paused ?? false,
   });

@@ -18,6 +18,33 @@ export interface SyncOptions {
   dryRun?: boolean;
   delete?: DeletePolicy;
   json?: boolean;
+  bwlimit?: string;
+  transfers?: string;
+}
+
+const UNITS: Record<string, number> = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 };
+
+/** `10M` → 10 MiB/s in bytes; `0` → no limit. Undefined when the text is not a rate. */
+export function parseRate(text: string): number | undefined {
+  const match = /^(\d+(?:\.\d+)?)\s*([kmg]?)(?:i?b)?(?:\/s)?$/i.exec(text.trim());
+  if (!match) return undefined;
+  return Math.round(Number(match[1]) * UNITS[match[2]!.toLowerCase()]!);
+}
+
+/** The pair settings given as flags, or the message for a flag that cannot be read. */
+export function limitsFrom(options: Pick<SyncOptions, 'bwlimit' | 'transfers'>): { limits?: { bandwidthLimit?: number; fileConcurrency?: number }; error?: string } {
+  const limits: { bandwidthLimit?: number; fileConcurrency?: number } = {};
+  if (options.bwlimit !== undefined) {
+    const rate = parseRate(options.bwlimit);
+    if (rate === undefined) return { error: `--bwlimit "${options.bwlimit}" is not a rate: use bytes per second with K, M or G, e.g. 10M.` };
+    limits.bandwidthLimit = rate;
+  }
+  if (options.transfers !== undefined) {
+    const n = Number(options.transfers);
+    if (!Number.isInteger(n) || n < 1 || n > 64) return { error: '--transfers takes a whole number from 1 to 64.' };
+    limits.fileConcurrency = n;
+  }
+  return { limits };
 }
 
 /** `work:examplebucket-1250000000/photos` → profile, bucket, prefix. */
@@ -78,7 +105,9 @@ export async function sync(service: SyncService, printer: Printer, folder: strin
   const saved = service.listPairs().find((s) => s.pair.localPath === localPath && s.pair.bucket === parsed.bucket && s.pair.profile === parsed.profile);
   // A stable id for the same folder and target, so an interrupted upload resumes on the next run.
   const id = saved?.pair.id ?? `cli-${createHash('sha256').update([localPath, target].join('\0')).digest('hex').slice(0, 16)}`;
-  const pair = await service.preparePair({ ...saved?.pair, id, localPath, profile: parsed.profile, bucket: parsed.bucket, prefix: parsed.prefix, ...(options.delete ? { deletePolicy: options.delete } : {}) });
+  const { limits, error } = limitsFrom(options);
+  if (error) return reportFailure(printer, appError('invalid-argument', { message: error }));
+  const pair = await service.preparePair({ ...saved?.pair, id, localPath, profile: parsed.profile, bucket: parsed.bucket, prefix: parsed.prefix, ...limits, ...(options.delete ? { deletePolicy: options.delete } : {}) });
   if (!pair.ok) return reportFailure(printer, pair.error);
   const stop = service.onEvent(eventPrinter(printer));
   try {

@@ -231,7 +231,8 @@ async function findTests(dir: string): Promise<string[]> {
 
 async function runTests(session: Session, files: readonly string[], flags: readonly string[], env: NodeJS.ProcessEnv): Promise<number> {
   say(`running ${files.length} test file(s)`);
-  const child = spawn(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=1', ...flags, ...files], {
+  // A test that hangs fails after 5 minutes instead of holding the whole run (the longest test takes under a minute).
+  const child = spawn(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=1', '--test-timeout=300000', ...flags, ...files], {
     cwd: process.cwd(),
     env,
     stdio: 'inherit',

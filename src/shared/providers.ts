@@ -34,6 +34,18 @@ export interface ProviderPreset {
 
 const match = (re: RegExp) => (host: string) => re.exec(host.toLowerCase())?.[1];
 
+/** Self-hosted and other services: path-style, a default region, Content-MD5 where the SDK wants CRC32. */
+const SELF_HOSTED = {
+  defaultAddressing: 'path',
+  pathStyleRefused: false,
+  fallbackRegion: 'us-east-1',
+  sdkDefaultChecksums: false,
+  md5ForRequiredChecksums: true,
+  cosSemantics: false,
+  canCreateBucket: true,
+  endpointOptional: false,
+} as const;
+
 export const PROVIDERS: Record<ProviderId, ProviderPreset> = {
   cos: {
     id: 'cos',
@@ -125,32 +137,8 @@ export const PROVIDERS: Record<ProviderId, ProviderPreset> = {
     canCreateBucket: true,
     endpointOptional: false,
   },
-  minio: {
-    id: 'minio',
-    label: 'MinIO or Ceph RGW',
-    endpointTemplate: 'https://minio.example.com:9000',
-    defaultAddressing: 'path',
-    pathStyleRefused: false,
-    fallbackRegion: 'us-east-1',
-    sdkDefaultChecksums: false,
-    md5ForRequiredChecksums: true,
-    cosSemantics: false,
-    canCreateBucket: true,
-    endpointOptional: false,
-  },
-  s3: {
-    id: 's3',
-    label: 'Other S3-compatible service',
-    endpointTemplate: 'https://s3.example.com',
-    defaultAddressing: 'path',
-    pathStyleRefused: false,
-    fallbackRegion: 'us-east-1',
-    sdkDefaultChecksums: false,
-    md5ForRequiredChecksums: true,
-    cosSemantics: false,
-    canCreateBucket: true,
-    endpointOptional: false,
-  },
+  minio: { ...SELF_HOSTED, id: 'minio', label: 'MinIO or Ceph RGW', endpointTemplate: 'https://minio.example.com:9000' },
+  s3: { ...SELF_HOSTED, id: 's3', label: 'Other S3-compatible service', endpointTemplate: 'https://s3.example.com' },
 };
 
 export const isProviderId = (value: string): value is ProviderId =>

@@ -7,10 +7,9 @@ import path from 'node:path';
 import type { Services } from '../../src/main/engine/services.js';
 import type { SyncEvent } from '../../src/main/engine/sync/events.js';
 import type { FolderPair, FolderPairInput } from '../../src/shared/pair.js';
-import { startCosFront, type CosFront } from '../support/cos-front.js';
-import { rgwForCosFront } from '../support/cos-front/rgw-env.js';
+import type { CosFront } from '../support/cos-front.js';
 import {
-  addPair, BucketInspector, createBucket, EventLog, frontTarget, makeTree, servicesFor, syncOk, tempDir,
+  addPair, openFrontBucket, type BucketInspector, type FrontBucket, EventLog, makeTree, syncOk, tempDir,
   WRITES, type Target, type TreeSpec,
 } from '../support/sync-fixtures.js';
 
@@ -18,23 +17,17 @@ let front: CosFront;
 let target: Target;
 let services: Services;
 let inspector: BucketInspector;
+let fixture: FrontBucket;
 const roots: string[] = [];
 const TRASHED = (prefix: string, key: string) => new RegExp(`^${prefix}/\\.cos-sync-trash/\\d{4}-\\d{2}-\\d{2}/${key.replace(/[.()]/g, '\\$&')}$`);
 
 before(async () => {
-  const rgw = rgwForCosFront();
-  front = await startCosFront({ upstream: rgw.upstream, tls: rgw.serverTls });
-  target = frontTarget(front, `syncchanges${process.pid}-1250000000`);
-  services = await servicesFor([target]);
-  await createBucket(services, target);
-  inspector = await BucketInspector.open(target);
+  fixture = await openFrontBucket(`syncchanges${process.pid}-1250000000`);
+  ({ front, target, services, inspector } = fixture);
 });
 
 after(async () => {
-  await services?.close();
-  await inspector?.removeBucket();
-  inspector?.close();
-  await front?.close();
+  await fixture?.close();
   for (const root of roots) await rm(root, { recursive: true, force: true });
 });
 

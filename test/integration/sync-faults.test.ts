@@ -11,11 +11,10 @@ import { Throttle, THROTTLE_CHUNK, throttledBody } from '../../src/main/engine/s
 import type { FolderWatch } from '../../src/main/engine/sync/watcher.js';
 import { watchFolder } from '../../src/main/engine/sync/watcher.js';
 import type { FolderPair } from '../../src/shared/pair.js';
-import { startCosFront, type CosFront } from '../support/cos-front.js';
-import { rgwForCosFront } from '../support/cos-front/rgw-env.js';
+import type { CosFront } from '../support/cos-front.js';
 import { removeAccessKey, restoreAccessKey } from '../support/rgw.js';
 import {
-  addPair, BucketInspector, createBucket, EventLog, frontTarget, makeTree, MiB, requestsOf, rgwTarget, s3, servicesFor, syncOk, tempDir,
+  addPair, BucketInspector, createBucket, openFrontBucket, type FrontBucket, EventLog, makeTree, MiB, requestsOf, rgwTarget, s3, servicesFor, syncOk, tempDir,
   waitUntil, writeRandomFile, WRITES, type Target, type TreeSpec,
 } from '../support/sync-fixtures.js';
 
@@ -23,26 +22,20 @@ let front: CosFront;
 let target: Target;
 let services: Services;
 let inspector: BucketInspector;
+let fixture: FrontBucket;
 const roots: string[] = [];
 /** Set while the main key is removed: the after hook gives it back whatever happened. */
 let revoked = false;
 const twelve: TreeSpec = Object.fromEntries(Array.from({ length: 12 }, (_, i) => [`f${i}.txt`, `file ${i}`]));
 
 before(async () => {
-  const rgw = rgwForCosFront();
-  front = await startCosFront({ upstream: rgw.upstream, tls: rgw.serverTls });
-  target = frontTarget(front, `syncfaults${process.pid}-1250000000`);
-  services = await servicesFor([target]);
-  await createBucket(services, target);
-  inspector = await BucketInspector.open(target);
+  fixture = await openFrontBucket(`syncfaults${process.pid}-1250000000`);
+  ({ front, target, services, inspector } = fixture);
 });
 
 after(async () => {
   if (revoked) await restoreAccessKey(s3.cephConf, s3.users.main);
-  await services?.close();
-  await inspector?.removeBucket();
-  inspector?.close();
-  await front?.close();
+  await fixture?.close();
   for (const root of roots) await rm(root, { recursive: true, force: true });
 });
 

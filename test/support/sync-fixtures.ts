@@ -21,7 +21,8 @@ import type { SyncService } from '../../src/main/engine/sync/sync-service.js';
 import type { FolderPair, FolderPairInput } from '../../src/shared/pair.js';
 import { ConnectionProfileSchema, type ConnectionProfileInput } from '../../src/shared/profile.js';
 import { resolveConnection } from '../../src/shared/resolve.js';
-import type { CosFront, RecordedRequest } from './cos-front.js';
+import { startCosFront, type CosFront, type RecordedRequest } from './cos-front.js';
+import { rgwForCosFront } from './cos-front/rgw-env.js';
 import { Crc64 } from './cos-front/crc64.js';
 import { loopbackLookup, testEnv } from './env.js';
 
@@ -294,3 +295,29 @@ export function requestsOf(front: CosFront, op: RecordedRequest['op'], options: 
 
 /** Requests that send file content: simple PUTs and multipart parts. */
 export const WRITES: ReadonlySet<RecordedRequest['op']> = new Set(['putObject', 'uploadPart']);
+
+export interface FrontBucket {
+  front: CosFront;
+  target: Target;
+  services: Services;
+  inspector: BucketInspector;
+  /** Closes the services, removes the bucket, stops the front. */
+  close(): Promise<void>;
+}
+
+/** A COS front over the run's RGW, one bucket created through it, and engine services that use it. */
+export async function openFrontBucket(bucket: string): Promise<FrontBucket> {
+  const rgw = rgwForCosFront();
+  const front = await startCosFront({ upstream: rgw.upstream, tls: rgw.serverTls });
+  const target = frontTarget(front, bucket);
+  const services = await servicesFor([target]);
+  await createBucket(services, target);
+  const inspector = await BucketInspector.open(target);
+  const close = async () => {
+    await services.close();
+    await inspector.removeBucket();
+    inspector.close();
+    await front.close();
+  };
+  return { front, target, services, inspector, close };
+}

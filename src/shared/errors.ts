@@ -160,6 +160,10 @@ const CATALOGUE = {
     message: 'There is no folder pair with that id.',
     hint: 'List the pairs with `cos-sync pair list`.',
   },
+  'not-in-trash': {
+    message: "Nothing in the bucket's trash matches.",
+    hint: 'List the trash with `cos-sync trash list <pair|folder>` and give a path from it (a folder ends in “/”).',
+  },
   'root-missing': {
     message: 'The synced folder is missing or cannot be read.',
     hint: 'Reconnect the drive or restore the folder; nothing was deleted in the bucket.',

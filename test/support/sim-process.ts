@@ -47,7 +47,7 @@ export interface SimProcess {
   stop(): Promise<void>;
 }
 
-const STATE_WRITES = new Set(['putSynced', 'putSyncedMany', 'deleteSynced', 'forgetPair', 'beginUpload', 'recordPart', 'finishUpload', 'dropUpload', 'recordFailure', 'clearFailure']);
+const STATE_WRITES = new Set(['putSynced', 'putSyncedMany', 'deleteSynced', 'forgetPair', 'beginUpload', 'recordPart', 'finishUpload', 'dropUpload', 'recordFailure', 'clearFailure', 'noteTrashed']);
 const noWatch = (): FolderWatch => ({ ready: Promise.resolve(), degraded: false, close: async () => undefined });
 
 /** The key a state write is about: `(pairId, key, ...)` or `(pairId, entry)`. */

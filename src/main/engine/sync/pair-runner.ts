@@ -53,6 +53,8 @@ export class PairRunner {
   /** The CLI's one-shot sync: passes run back to back, nothing is scheduled for later. */
   #oneShot = false;
   #cleanedUp = false;
+  /** Work that must not overlap a pass (a restore from the trash) is running: no pass starts. */
+  #held = 0;
   lastError: AppError | undefined;
   lastResult: RunResult | undefined;
 
@@ -96,7 +98,7 @@ export class PairRunner {
     }
     if (what === 'full') this.#pendingFull = true;
     else what.forEach((p) => this.#pendingPaths.add(p));
-    if (this.#state === 'paused' || this.#running) return;
+    if (this.#state === 'paused' || this.#running || this.#held) return;
     clearTimeout(this.#timer);
     this.#timer = setTimeout(() => void this.#drain(), delayMs);
   }
@@ -135,6 +137,22 @@ export class PairRunner {
     this.request('full');
   }
 
+  /**
+   * Runs `work` between passes (after the current one ends, before any other starts), then forgets what the
+   * pair kept in memory and runs a full pass: the work changed the folder, the bucket or the synced tree.
+   */
+  async exclusive<T>(work: () => Promise<T>): Promise<T> {
+    this.#held++;
+    try {
+      await this.#running?.catch(() => undefined);
+      return await work();
+    } finally {
+      this.#held--;
+      this.#cache = {};
+      if (this.#held === 0) this.request('full');
+    }
+  }
+
   async stop(): Promise<void> {
     this.#stopped = true;
     clearTimeout(this.#timer);
@@ -155,7 +173,7 @@ export class PairRunner {
     if (this.#running) return this.#running;
     clearTimeout(this.#timer);
     this.#running = (async () => {
-      while ((this.#pendingFull || this.#pendingPaths.size) && this.#state !== 'paused' && !this.#stopped) {
+      while ((this.#pendingFull || this.#pendingPaths.size) && this.#state !== 'paused' && !this.#stopped && !this.#held) {
         const only = this.#pendingFull ? undefined : [...this.#pendingPaths];
         this.#pendingFull = false;
         this.#pendingPaths.clear();

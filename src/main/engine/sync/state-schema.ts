@@ -57,8 +57,23 @@ CREATE TABLE backoff (
 CREATE INDEX backoff_due ON backoff (pair_id, next_attempt_ms);
 `;
 
+/** Why and when this computer moved an object to the bucket's trash: the listing only says where it is. */
+const V2_TRASH_NOTES = `
+CREATE TABLE trash_notes (
+  pair_id TEXT NOT NULL,
+  trash_key TEXT NOT NULL,
+  original_key TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  trashed_at_ms INTEGER NOT NULL,
+  PRIMARY KEY (pair_id, trash_key)
+) WITHOUT ROWID;
+`;
+
 /** In ascending version order; append, never edit one that has shipped. */
-export const MIGRATIONS: readonly Migration[] = [{ version: 1, up: (db) => db.exec(V1) }];
+export const MIGRATIONS: readonly Migration[] = [
+  { version: 1, up: (db) => db.exec(V1) },
+  { version: 2, up: (db) => db.exec(V2_TRASH_NOTES) },
+];
 
 export const CURRENT_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
 

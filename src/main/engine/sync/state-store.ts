@@ -44,6 +44,14 @@ export interface FailureRecord {
   lastFailedAtMs: number;
 }
 
+/** An object this computer moved to the bucket's trash: from where, why and when (keys relative to the prefix). */
+export interface TrashNote {
+  trashKey: Key;
+  originalKey: Key;
+  reason: string;
+  trashedAtMs: number;
+}
+
 export interface SyncState {
   loadSynced(pairId: string): Map<Key, SyncedEntry>;
   getSynced(pairId: string, key: Key): SyncedEntry | undefined;
@@ -71,6 +79,13 @@ export interface SyncState {
   listFailures(pairId: string): FailureRecord[];
   /** Failures whose next attempt is due at `nowMs`. */
   dueFailures(pairId: string, nowMs: number): FailureRecord[];
+
+  /** Records why an object went to the bucket's trash (the trash listing shows it). */
+  noteTrashed(pairId: string, note: TrashNote): void;
+  /** The notes of a pair, by trash key. */
+  trashNotes(pairId: string): Map<Key, TrashNote>;
+  /** The object left the trash (restored or emptied). */
+  dropTrashNote(pairId: string, trashKey: Key): void;
 
   close(): void;
 }
@@ -165,6 +180,12 @@ const SQL = {
   forgetSynced: 'DELETE FROM synced WHERE pair_id = ?',
   forgetUploads: 'DELETE FROM uploads WHERE pair_id = ?',
   forgetBackoff: 'DELETE FROM backoff WHERE pair_id = ?',
+  noteTrashed:
+    'INSERT OR REPLACE INTO trash_notes (pair_id, trash_key, original_key, reason, trashed_at_ms) ' +
+    'VALUES (@pairId, @trashKey, @originalKey, @reason, @trashedAtMs)',
+  trashNotes: 'SELECT trash_key, original_key, reason, trashed_at_ms FROM trash_notes WHERE pair_id = ?',
+  dropTrashNote: 'DELETE FROM trash_notes WHERE pair_id = ? AND trash_key = ?',
+  forgetTrashNotes: 'DELETE FROM trash_notes WHERE pair_id = ?',
 } as const;
 
 type Statements = { [K in keyof typeof SQL]: Database.Statement };
@@ -216,6 +237,7 @@ export class SqliteSyncState implements SyncState {
       this.#stmt.forgetSynced.run(pairId);
       this.#stmt.forgetUploads.run(pairId); // parts follow by ON DELETE CASCADE
       this.#stmt.forgetBackoff.run(pairId);
+      this.#stmt.forgetTrashNotes.run(pairId);
     })();
   }
 
@@ -274,6 +296,19 @@ export class SqliteSyncState implements SyncState {
 
   dueFailures(pairId: string, nowMs: number): FailureRecord[] {
     return (this.#stmt.dueFailures.all(pairId, nowMs) as FailureRow[]).map(fromFailureRow);
+  }
+
+  noteTrashed(pairId: string, note: TrashNote): void {
+    this.#stmt.noteTrashed.run({ pairId, ...note });
+  }
+
+  trashNotes(pairId: string): Map<Key, TrashNote> {
+    const rows = this.#stmt.trashNotes.all(pairId) as { trash_key: string; original_key: string; reason: string; trashed_at_ms: number }[];
+    return new Map(rows.map((r) => [r.trash_key, { trashKey: r.trash_key, originalKey: r.original_key, reason: r.reason, trashedAtMs: r.trashed_at_ms }]));
+  }
+
+  dropTrashNote(pairId: string, trashKey: Key): void {
+    this.#stmt.dropTrashNote.run(pairId, trashKey);
   }
 
   close(): void {

@@ -17,6 +17,10 @@ import type { PairState } from './model.js';
 import { PairRunner, type PairRunnerDeps } from './pair-runner.js';
 import { S3Remote } from './s3-remote.js';
 import type { SyncState } from './state-store.js';
+import type { S3Connection } from '../s3/client-factory.js';
+import * as files from './pair-files.js';
+import type { TrashEntry } from './trash-list.js';
+import type { RestoreOutcome } from './trash-restore.js';
 import type { RunResult } from './sync-run.js';
 
 export interface SyncServiceDeps {
@@ -150,6 +154,44 @@ export class SyncService {
       await runner.value.stop();
       this.#runners.delete(pair.id);
     }
+  }
+
+  /** A saved pair by id, or by its folder (as typed on the command line). */
+  findPair(idOrFolder: string): FolderPair | undefined {
+    const pairs = this.deps.settings.get().pairs;
+    return pairs.find((p) => p.id === idOrFolder) ?? pairs.find((p) => p.localPath === path.resolve(idOrFolder));
+  }
+
+  /**
+   * Runs `work` on a saved pair with a connection of its profile (closed afterwards). `exclusive` work changes
+   * the folder, the bucket or the synced tree: it runs between two passes of the pair's runner, if one runs here.
+   */
+  async withPair<T>(idOrFolder: string, work: (pair: FolderPair, connection: S3Connection) => Promise<Result<T>>, exclusive = false): Promise<Result<T>> {
+    const pair = this.findPair(idOrFolder);
+    if (!pair) return fail(appError('pair-not-found', { message: `No saved folder pair has the id or folder “${idOrFolder}”.` }));
+    const connection = await this.deps.connections.connect({ name: pair.profile });
+    if (!connection.ok) return connection;
+    const run = () => work(pair, connection.value).catch((err: unknown) => fail(toError(err)));
+    const runner = this.#runners.get(pair.id);
+    try {
+      return exclusive && runner ? await runner.exclusive(run) : await run();
+    } finally {
+      connection.value.destroy();
+    }
+  }
+
+  #files = () => ({ state: this.deps.state, now: this.deps.now ?? Date.now, toError });
+
+  listTrash(idOrFolder: string): Promise<Result<{ pair: FolderPair; entries: TrashEntry[] }>> {
+    return this.withPair(idOrFolder, async (pair, connection) => ok({ pair, entries: await files.listTrash(this.#files(), pair, connection) }));
+  }
+
+  /** Puts trashed versions back (trash-restore.ts says how); `wanted`: trash keys, original keys, or folders ending in `/`. */
+  restoreTrash(idOrFolder: string, wanted: readonly string[]): Promise<Result<{ pair: FolderPair; outcomes: RestoreOutcome[] }>> {
+    return this.withPair(idOrFolder, async (pair, connection) => {
+      const restored = await files.restoreTrash(this.#files(), pair, connection, wanted);
+      return restored.ok ? ok({ pair, outcomes: restored.value }) : restored;
+    }, true);
   }
 
   async stop(): Promise<void> {

@@ -1,0 +1,72 @@
+// What the user does with one pair's files outside a sync pass: list and restore the bucket's trash, make a
+// presigned link to an object, find a file in the folder. The sync service supplies the pair and a connection.
+import path from 'node:path';
+import { lstat } from 'node:fs/promises';
+import { appError, AppFailure } from '../../../shared/errors.js';
+import type { FolderPair } from '../../../shared/pair.js';
+import { fail, ok, type AppError, type Result } from '../../../shared/result.js';
+import type { S3Connection } from '../s3/client-factory.js';
+import { presignGet, type PresignedLink } from '../s3/presign.js';
+import { validateKey, S3_KEY_LIMITS } from './keys.js';
+import { folderPrefix, listRemoteTree } from './remote-list.js';
+import { S3Remote } from './s3-remote.js';
+import type { SyncState } from './state-store.js';
+import { selectTrash, trashEntries, type TrashEntry } from './trash-list.js';
+import { restoreOne, type RestoreOutcome } from './trash-restore.js';
+
+export interface PairFilesDeps {
+  state: SyncState;
+  now: () => number;
+  toError: (err: unknown) => AppError;
+}
+
+export async function listTrash(deps: PairFilesDeps, pair: FolderPair, connection: S3Connection, signal?: AbortSignal): Promise<TrashEntry[]> {
+  const listing = await listRemoteTree(connection, pair.bucket, pair.prefix, signal ? { signal } : {});
+  return trashEntries(listing.trash, deps.state.trashNotes(pair.id));
+}
+
+/** Restores the chosen files and folders (see selectTrash), one at a time; each outcome says what happened. */
+export async function restoreTrash(deps: PairFilesDeps, pair: FolderPair, connection: S3Connection, wanted: readonly string[], signal = new AbortController().signal): Promise<Result<RestoreOutcome[]>> {
+  const selection = selectTrash(await listTrash(deps, pair, connection, signal), wanted);
+  if (!selection.ok) {
+    const names = selection.unmatched.map((n) => `“${n}”`).join(', ');
+    return fail(appError('not-in-trash', { message: `Nothing in the bucket's trash of ${pair.localPath} matches ${names}.` }));
+  }
+  const remote = new S3Remote({ connection, bucket: pair.bucket, prefix: pair.prefix, pairId: pair.id, state: deps.state });
+  const ctx = { pairId: pair.id, root: pair.localPath, bucket: pair.bucket, prefix: pair.prefix, connection, remote, state: deps.state, signal, now: deps.now };
+  const outcomes: RestoreOutcome[] = [];
+  for (const entry of selection.entries) outcomes.push(await restoreOne(ctx, entry, deps.toError));
+  return ok(outcomes);
+}
+
+/** A key as the window or the command line gives it: relative to the pair's prefix, a plain object key. */
+export function checkKey(key: string): Result<string> {
+  const check = validateKey(key.normalize('NFC'), '', S3_KEY_LIMITS);
+  return check.ok ? ok(key.normalize('NFC')) : fail(appError('invalid-argument', { message: check.problems.map((p) => p.message).join(' ') }));
+}
+
+export async function presignLink(pair: FolderPair, connection: S3Connection, key: string, expiresInSeconds: number): Promise<Result<PresignedLink & { key: string }>> {
+  const checked = checkKey(key);
+  if (!checked.ok) return checked;
+  try {
+    return ok({ key: checked.value, ...(await presignGet(connection, pair.bucket, `${folderPrefix(pair.prefix)}${checked.value}`, expiresInSeconds)) });
+  } catch (err) {
+    if (err instanceof AppFailure) return fail(err.appError);
+    throw err;
+  }
+}
+
+/**
+ * The file's path in the folder, or its nearest folder that still exists (a trashed file's folder), and
+ * whether that is the file itself. Never a path outside the pair's folder.
+ */
+export async function localPlace(pair: FolderPair, key: string): Promise<Result<{ path: string; isFile: boolean }>> {
+  const checked = checkKey(key);
+  if (!checked.ok) return checked;
+  const file = path.join(pair.localPath, ...checked.value.split('/'));
+  for (let at = file; at.startsWith(pair.localPath); at = path.dirname(at)) {
+    if (await lstat(at).then(() => true, () => false)) return ok({ path: at, isFile: at === file });
+    if (at === pair.localPath) break;
+  }
+  return fail(appError('root-missing', { message: `The folder ${pair.localPath} does not exist.` }));
+}

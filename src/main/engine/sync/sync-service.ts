@@ -194,6 +194,17 @@ export class SyncService {
     }, true);
   }
 
+  /** A link that downloads the pair's object `key` (relative to its prefix) for `expiresInSeconds`. */
+  presignLink(idOrFolder: string, key: string, expiresInSeconds: number): Promise<Result<{ key: string; url: string; expiresAtMs: number }>> {
+    return this.withPair(idOrFolder, (pair, connection) => files.presignLink(pair, connection, key, expiresInSeconds));
+  }
+
+  /** Where the pair's file `key` is in the folder, or its nearest folder that still exists. */
+  async localPlace(idOrFolder: string, key: string): Promise<Result<{ path: string; isFile: boolean }>> {
+    const pair = this.findPair(idOrFolder);
+    return pair ? files.localPlace(pair, key) : fail(appError('pair-not-found'));
+  }
+
   async stop(): Promise<void> {
     await Promise.all([...this.#runners.values()].map((r) => r.stop()));
     this.#runners.clear();

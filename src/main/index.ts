@@ -8,6 +8,7 @@ import { createApiHandlers } from './engine/api-handlers.js';
 import { SyncMonitor } from './engine/sync-monitor.js';
 import { forwardEvents, registerIpc } from './ipc/register.js';
 import { chooseFolder } from './app/folder-picker.js';
+import { electronDesktop } from './app/desktop.js';
 import { createMainWindow, hardenSession } from './app/window.js';
 import { isAppUrl, registerAppScheme, serveRenderer } from './app/protocol.js';
 
@@ -44,7 +45,7 @@ async function main(): Promise<void> {
     dialog.showErrorBox('COS Sync: settings', [message, hint].filter(Boolean).join('\n\n'));
   }
   const monitor = new SyncMonitor(services.sync());
-  registerIpc({ ...createApiHandlers(services, app.getVersion(), monitor), chooseFolder }, isAppUrl);
+  registerIpc({ ...createApiHandlers(services, app.getVersion(), monitor, electronDesktop), chooseFolder }, isAppUrl);
   forwardEvents((listener) => monitor.onEvent(listener), isAppUrl);
   showWindow();
   void services.sync().startAll();

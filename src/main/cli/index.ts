@@ -7,6 +7,7 @@ import { EXIT, consolePrinter, reportFailure } from './output.js';
 import * as commands from './commands.js';
 import * as syncCommands from './sync-commands.js';
 import * as pairCommands from './pair-commands.js';
+import * as trashCommands from './trash-commands.js';
 import { DELETE_POLICIES } from '../../shared/pair.js';
 
 type Action = (services: Awaited<ReturnType<typeof createServices>>, json: boolean) => Promise<number>;
@@ -104,6 +105,16 @@ function syncCommandsOf(program: Command): void {
     .action((options) => run((s, json) => pairCommands.runAll(s.sync(), consolePrinter(json)), options.json));
 }
 
+function trashCommandsOf(program: Command): void {
+  const trash = program.command('trash').description('the bucket\'s trash of a saved folder pair: what deletions moved there, and putting it back');
+  trash.command('list <pair|folder>').description('list what was moved to the trash: original key, when, size and why').addOption(jsonOption())
+    .action((pair: string, options) => run((s, json) => trashCommands.trashList(s.sync(), consolePrinter(json), pair), options.json));
+  trash.command('restore <pair|folder> <items...>')
+    .description('restore files (original key, or a trash key for one version) or folders (ending in "/") to the bucket and the folder; a name now taken gets "(restored <date>)"')
+    .addOption(jsonOption())
+    .action((pair: string, items: string[], options) => run((s, json) => trashCommands.trashRestore(s.sync(), consolePrinter(json), pair, items), options.json));
+}
+
 export function buildProgram(): Command {
   const program = new Command('cos-sync')
     .description('Keep local folders in sync with a Tencent Cloud COS bucket, or any S3-compatible bucket.')
@@ -112,6 +123,7 @@ export function buildProgram(): Command {
   profileCommands(program);
   connectionCommands(program);
   syncCommandsOf(program);
+  trashCommandsOf(program);
   return program;
 }
 

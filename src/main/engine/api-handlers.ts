@@ -8,11 +8,14 @@ import type { PairView } from '../../shared/ipc/sync-view.js';
 import type { ApiHandlers } from './app-api.js';
 import type { Services } from './services.js';
 import { SyncMonitor } from './sync-monitor.js';
+import type { Desktop } from './desktop.js';
+import { fileHandlers } from './file-handlers.js';
 
 /** Every handler but the ones only the Electron shell can implement. */
 export type EngineHandlers = Omit<ApiHandlers, 'chooseFolder'>;
 
-export function createApiHandlers(services: Services, version: string, monitor?: SyncMonitor): EngineHandlers {
+/** `desktop` (the file manager and the clipboard) is the app's; without it the per-file desktop actions say they need the app. */
+export function createApiHandlers(services: Services, version: string, monitor?: SyncMonitor, desktop?: Desktop): EngineHandlers {
   const { connections } = services;
   let watching = monitor;
   const watch = () => (watching ??= new SyncMonitor(services.sync()));
@@ -26,6 +29,7 @@ export function createApiHandlers(services: Services, version: string, monitor?:
     listBuckets: (input) => connections.listBuckets(input),
     createBucket: (input) => connections.createBucket(input, input.bucket),
     ...pairHandlers(services, watch),
+    ...fileHandlers(services, desktop, () => watch().announce({ type: 'pairs-changed' })),
   };
 }
 

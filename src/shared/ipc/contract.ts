@@ -6,8 +6,10 @@ import type { Diagnosis } from '../diagnosis.js';
 import type { Result } from '../result.js';
 import { DELETE_POLICIES } from '../pair.js';
 import type { OutcomeView, PairView, SyncEventView } from './sync-view.js';
+import { MAX_LINK_SECONDS, type RestoreOutcomeView, type TrashEntryView } from './files-view.js';
 
 export type * from './sync-view.js';
+export * from './files-view.js';
 
 export interface AppInfo {
   version: string;
@@ -33,6 +35,8 @@ export interface BucketList {
 const profileName = z.string().trim().min(1).max(64);
 const secret = z.string().min(1).max(256);
 const pairId = z.string().min(1).max(128);
+/** An object key relative to the pair's prefix (the engine checks it further). */
+const fileKey = z.string().min(1).max(1024);
 
 /** Connection settings as typed in the window: the secret is optional when one is already stored. */
 export const DraftSchema = z.object({
@@ -73,6 +77,16 @@ export const contract = {
   approvePair: { input: z.object({ id: pairId }) },
   /** The latest per-item outcomes (newest last), kept by the main process for windows opened later. */
   recentActivity: { input: z.undefined() },
+  /** What the engine moved to the pair's trash in the bucket, newest first. */
+  listTrash: { input: z.object({ id: pairId }) },
+  /** Puts trashed versions back (trash keys, original keys, or folders ending in `/`), in the bucket and the folder. */
+  restoreTrash: { input: z.object({ id: pairId, items: z.array(z.string().min(1).max(1100)).min(1).max(10000) }) },
+  /** Shows the file in the system's file manager (its folder when the file is gone). */
+  revealFile: { input: z.object({ id: pairId, key: fileKey }) },
+  /** Copies the object's key in the bucket (prefix included) to the clipboard. */
+  copyKey: { input: z.object({ id: pairId, key: fileKey }) },
+  /** Copies a presigned download link to the clipboard; the link itself never reaches the window. */
+  copyLink: { input: z.object({ id: pairId, key: fileKey, expiresInSeconds: z.number().int().min(60).max(MAX_LINK_SECONDS) }) },
   /** The system's folder picker (Electron only; registered by the app, not by the engine's handlers). */
   chooseFolder: { input: z.undefined() },
 } as const;
@@ -94,6 +108,11 @@ interface Outputs {
   setPaused: PairView[];
   approvePair: { approved: true };
   recentActivity: OutcomeView[];
+  listTrash: TrashEntryView[];
+  restoreTrash: RestoreOutcomeView[];
+  revealFile: { path: string; isFile: boolean };
+  copyKey: { copied: string };
+  copyLink: { expiresAtMs: number };
   /** `path` is absent when the user cancelled. */
   chooseFolder: { path?: string };
 }

@@ -2,7 +2,7 @@
 // connections, folders and status). Talks only through window.cosSync; sync events keep the store current.
 import type { ProfileSummary } from '../shared/ipc/contract.js';
 import { el, statusLine, txt, type Message } from './dom.js';
-import { LOCALES, locale, setLocale, trAttr, type Locale } from './i18n.js';
+import { LOCALES, locale, onLocaleChange, setLocale, trAttr, type Locale } from './i18n.js';
 import { SyncStore } from './store.js';
 import type { StringKey } from './strings-en.js';
 import { renderConnections } from './views/connections-view.js';
@@ -76,8 +76,20 @@ async function start(): Promise<void> {
   document.documentElement.lang = locale();
   const app = document.getElementById('app') as HTMLElement;
   app.replaceChildren(header(), view, el('div', { id: 'announce', role: 'status', className: 'visually-hidden' }));
-  window.cosSync.onEvent((event) => store.apply(event));
-  await Promise.all([loadProfiles(), store.load()]);
+  const showPair = (pairId: string) => void started.then(() => {
+    go({ screen: 'folders' });
+    const view = store.pairs.find((p) => p.pair.id === pairId);
+    const card = view && [...document.querySelectorAll<HTMLElement>('[data-pair]')].find((node) => node.dataset.pair === view.pair.localPath);
+    card?.querySelector<HTMLElement>('h3')?.setAttribute('tabindex', '-1');
+    card?.querySelector<HTMLElement>('h3')?.focus();
+  });
+  window.cosSync.onEvent((event) => (event.type === 'show-pair' ? showPair(event.pairId) : store.apply(event)));
+  // The tray and the notifications speak the window's language.
+  const tellLanguage = () => void window.cosSync.setPreferences({ locale: locale() });
+  tellLanguage();
+  onLocaleChange(tellLanguage);
+  const started = Promise.all([loadProfiles(), store.load()]);
+  await started;
   render(profiles.length ? { screen: 'folders' } : { screen: 'setup', firstRun: true });
 }
 

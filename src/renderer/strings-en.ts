@@ -167,6 +167,10 @@ export const EN = {
   'op.adopt': 'Record as identical',
   'op.forget': 'Forget',
   'error.generic': 'Something went wrong.',
+  'prefs.title': 'App',
+  'prefs.startAtLogin': 'Start COS Sync when I log in',
+  'prefs.startAtLoginHint': 'It starts in the tray (menu bar on macOS) and syncs without opening this window.',
+  'prefs.unavailable': 'Start at login can only be set in the COS Sync desktop app.',
 } as const;
 
 export type StringKey = keyof typeof EN;

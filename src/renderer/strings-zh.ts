@@ -169,4 +169,8 @@ export const ZH: Record<StringKey, string> = {
   'op.adopt': '记录为相同',
   'op.forget': '忘记',
   'error.generic': '出现了问题。',
+  'prefs.title': '应用',
+  'prefs.startAtLogin': '登录时启动 COS Sync',
+  'prefs.startAtLoginHint': '启动后位于托盘（macOS 为菜单栏）中并在后台同步，不打开此窗口。',
+  'prefs.unavailable': '只有在 COS Sync 桌面应用中才能设置登录时启动。',
 };

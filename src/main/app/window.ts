@@ -1,46 +1,25 @@
-// The settings / status window, locked down per Electron's security checklist: isolated, sandboxed,
-// no Node in the page, no navigation away, no new windows, no permissions, no remote content.
+// The settings / status window, locked down per Electron's security checklist with the settings and
+// handlers of ./security.ts: isolated, sandboxed, no Node in the page, no navigation away, no new windows,
+// no <webview>, no permissions, no remote content.
 import { BrowserWindow, shell, session } from 'electron';
-import { APP_ORIGIN, isAppUrl } from './protocol.js';
+import { PAGE_URL } from './app-url.js';
+import { filterRequest, guardNavigation, refusePermissionCheck, refusePermissionRequest, refuseWebview, windowOpenHandler, windowOptions } from './security.js';
 
-export const PAGE_URL = `${APP_ORIGIN}/index.html`;
+export { PAGE_URL } from './app-url.js';
 
 /** Refuses every permission request (camera, notifications, ...) and every request to a remote origin. */
 export function hardenSession(): void {
-  session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
-  session.defaultSession.webRequest.onBeforeRequest((details, callback) => {
-    const allowed = isAppUrl(details.url) || details.url.startsWith('devtools://');
-    callback({ cancel: !allowed });
-  });
+  session.defaultSession.setPermissionRequestHandler(refusePermissionRequest);
+  session.defaultSession.setPermissionCheckHandler(refusePermissionCheck);
+  session.defaultSession.webRequest.onBeforeRequest(filterRequest);
 }
 
-export function createMainWindow(preload: string): BrowserWindow {
-  const win = new BrowserWindow({
-    width: 960,
-    height: 720,
-    minWidth: 640,
-    minHeight: 480,
-    title: 'COS Sync',
-    show: false,
-    webPreferences: {
-      preload,
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-      webSecurity: true,
-      allowRunningInsecureContent: false,
-      webviewTag: false,
-      spellcheck: false,
-    },
-  });
-  win.webContents.on('will-navigate', (event, url) => {
-    if (!isAppUrl(url)) event.preventDefault();
-  });
-  win.webContents.setWindowOpenHandler(({ url }) => {
-    // Documentation links open in the user's browser; nothing opens inside the app.
-    if (url.startsWith('https://')) void shell.openExternal(url);
-    return { action: 'deny' };
-  });
+export function createMainWindow(preload: string, icon?: string): BrowserWindow {
+  const win = new BrowserWindow(windowOptions(preload, icon));
+  win.webContents.on('will-navigate', guardNavigation);
+  win.webContents.on('will-redirect', guardNavigation);
+  win.webContents.on('will-attach-webview', refuseWebview);
+  win.webContents.setWindowOpenHandler(windowOpenHandler((url) => shell.openExternal(url)));
   win.once('ready-to-show', () => win.show());
   void win.loadURL(PAGE_URL);
   return win;

@@ -10,12 +10,16 @@ import type { Services } from './services.js';
 import { SyncMonitor } from './sync-monitor.js';
 import type { Desktop } from './desktop.js';
 import { fileHandlers } from './file-handlers.js';
+import { preferenceHandlers, type PreferenceHooks } from './preferences.js';
 
 /** Every handler but the ones only the Electron shell can implement. */
 export type EngineHandlers = Omit<ApiHandlers, 'chooseFolder'>;
 
-/** `desktop` (the file manager and the clipboard) is the app's; without it the per-file desktop actions say they need the app. */
-export function createApiHandlers(services: Services, version: string, monitor?: SyncMonitor, desktop?: Desktop): EngineHandlers {
+/**
+ * `desktop` (the file manager and the clipboard) is the app's; without it the per-file desktop actions say they
+ * need the app. `shell` (start at login, the tray's language) likewise; without it start at login is unavailable.
+ */
+export function createApiHandlers(services: Services, version: string, monitor?: SyncMonitor, desktop?: Desktop, shell?: PreferenceHooks): EngineHandlers {
   const { connections } = services;
   let watching = monitor;
   const watch = () => (watching ??= new SyncMonitor(services.sync()));
@@ -30,6 +34,7 @@ export function createApiHandlers(services: Services, version: string, monitor?:
     createBucket: (input) => connections.createBucket(input, input.bucket),
     ...pairHandlers(services, watch),
     ...fileHandlers(services, desktop, () => watch().announce({ type: 'pairs-changed' })),
+    ...preferenceHandlers(services.settings, shell),
   };
 }
 

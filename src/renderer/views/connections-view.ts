@@ -3,6 +3,7 @@
 import type { ProfileSummary } from '../../shared/ipc/contract.js';
 import { button, el, errorText, replace, statusLine, txt } from '../dom.js';
 import type { StringKey } from '../strings-en.js';
+import { preferencesSection } from './app-preferences.js';
 
 export interface ConnectionsScreen {
   profiles: ProfileSummary[];
@@ -56,5 +57,6 @@ export function renderConnections(view: HTMLElement, screen: ConnectionsScreen):
     txt('h2', 'connections.title', { id: 'screen-title', tabindex: '-1' }),
     screen.profiles.length ? list : txt('p', 'connections.empty'),
     button('add-connection', 'connections.add', screen.onAdd, { className: 'primary' }),
+    preferencesSection(),
   );
 }

@@ -32,6 +32,16 @@ export interface BucketList {
   elsewhere: { name: string; region: string }[];
 }
 
+/** The app's own settings, not a connection's. */
+export interface AppPreferences {
+  /** Whether the app starts (in the tray, without its window) when the user logs in. */
+  startAtLogin: boolean;
+  /** False where start at login cannot be set (the window runs outside the desktop app). */
+  startAtLoginAvailable: boolean;
+  /** The window's language, which the tray and the notifications follow. */
+  locale?: 'en' | 'zh-CN';
+}
+
 const profileName = z.string().trim().min(1).max(64);
 const secret = z.string().min(1).max(256);
 const pairId = z.string().min(1).max(128);
@@ -89,6 +99,9 @@ export const contract = {
   copyLink: { input: z.object({ id: pairId, key: fileKey, expiresInSeconds: z.number().int().min(60).max(MAX_LINK_SECONDS) }) },
   /** The system's folder picker (Electron only; registered by the app, not by the engine's handlers). */
   chooseFolder: { input: z.undefined() },
+  /** The app's own settings (start at login, the language the tray and notifications follow). */
+  preferences: { input: z.undefined() },
+  setPreferences: { input: z.strictObject({ startAtLogin: z.boolean().optional(), locale: z.enum(['en', 'zh-CN']).optional() }) },
 } as const;
 
 export type Method = keyof typeof contract;
@@ -115,6 +128,8 @@ interface Outputs {
   copyLink: { expiresAtMs: number };
   /** `path` is absent when the user cancelled. */
   chooseFolder: { path?: string };
+  preferences: AppPreferences;
+  setPreferences: AppPreferences;
 }
 export type OutputOf<M extends Method> = Outputs[M];
 

@@ -71,4 +71,6 @@ export type SyncEventView =
   | { type: 'run'; pairId: string; phase: 'started' | 'finished'; summary?: RunSummaryView }
   | { type: 'notice'; pairId: string; error: AppError }
   /** Pairs were added, removed, paused or resumed: the window reloads the list. */
-  | { type: 'pairs-changed' };
+  | { type: 'pairs-changed' }
+  /** The user clicked a notification about this pair: the window shows it. */
+  | { type: 'show-pair'; pairId: string };

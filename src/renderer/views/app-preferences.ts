@@ -7,7 +7,7 @@ export function preferencesSection(): HTMLElement {
   box.setAttribute('aria-describedby', 'start-at-login-hint');
   const section = el('section', { id: 'app-preferences', 'aria-labelledby': 'app-preferences-title' }, [
     txt('h3', 'prefs.title', { id: 'app-preferences-title' }),
-    el('div', { className: 'row' }, [box, txt('label', 'prefs.startAtLogin', { htmlFor: 'start-at-login' })]),
+    el('div', { className: 'check-row' }, [box, ' ', txt('label', 'prefs.startAtLogin', { htmlFor: 'start-at-login' })]),
     txt('p', 'prefs.startAtLoginHint', { id: 'start-at-login-hint', className: 'hint' }),
   ]);
   const say = (text: string) => replace('prefs-status', statusLine('prefs-status', text, 'alert'), section);

@@ -1,6 +1,6 @@
 // The window: a header with the sections and the language, and one screen at a time (first-run setup,
 // connections, folders and status). Talks only through window.cosSync; sync events keep the store current.
-import type { ProfileSummary } from '../shared/ipc/contract.js';
+import type { PairView, ProfileSummary } from '../shared/ipc/contract.js';
 import { el, statusLine, txt, type Message } from './dom.js';
 import { LOCALES, locale, onLocaleChange, setLocale, trAttr, type Locale } from './i18n.js';
 import { SyncStore } from './store.js';
@@ -8,8 +8,9 @@ import type { StringKey } from './strings-en.js';
 import { renderConnections } from './views/connections-view.js';
 import { renderFolders } from './views/folders-view.js';
 import { renderSettings } from './views/settings-view.js';
+import { renderTrash } from './views/trash-view.js';
 
-type Route = { screen: 'folders' } | { screen: 'connections' } | { screen: 'setup'; editing?: ProfileSummary; firstRun?: boolean };
+type Route = { screen: 'folders' } | { screen: 'connections' } | { screen: 'trash'; pair: PairView } | { screen: 'setup'; editing?: ProfileSummary; firstRun?: boolean };
 
 const store = new SyncStore();
 const view = el('main', { id: 'view' });
@@ -24,7 +25,8 @@ async function loadProfiles(): Promise<void> {
 function render(route: Route): void {
   leave?.();
   leave = undefined;
-  if (route.screen === 'folders') leave = renderFolders(view, { store, profiles });
+  if (route.screen === 'folders') leave = renderFolders(view, { store, profiles, onTrash: (pair) => go({ screen: 'trash', pair }) });
+  else if (route.screen === 'trash') renderTrash(view, { pair: route.pair, onBack: () => go({ screen: 'folders' }) });
   else if (route.screen === 'connections') {
     renderConnections(view, {
       profiles,
@@ -40,7 +42,7 @@ function render(route: Route): void {
       ...(route.firstRun ? {} : { onCancel: () => go({ screen: 'connections' }) }),
     });
   }
-  markCurrent(route.screen === 'setup' ? 'connections' : route.screen);
+  markCurrent(route.screen === 'setup' ? 'connections' : route.screen === 'trash' ? 'folders' : route.screen);
 }
 
 /** Shows a screen, says what just happened under its title, and moves focus to the title. */

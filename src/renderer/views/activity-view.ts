@@ -6,6 +6,9 @@ import { formatTime, onLocaleChange, t, trAttr } from '../i18n.js';
 import type { StringKey } from '../strings-en.js';
 
 const PROBLEMS = new Set(['failed', 'refused', 'deferred']);
+/** Per-file actions for a line (built by file-actions.ts); `describedBy` is the id of the line's key. */
+export type LineActions = (item: OutcomeView, describedBy: string) => HTMLElement | undefined;
+let lineIds = 0;
 const SHOWN = 200;
 
 export class ActivityView {
@@ -16,7 +19,7 @@ export class ActivityView {
   #items: OutcomeView[] = [];
   #signature = '';
 
-  constructor(private readonly pathOf: (pairId: string) => string) {
+  constructor(private readonly pathOf: (pairId: string) => string, private readonly actionsFor?: LineActions) {
     this.#kind = el('select', { id: 'activity-filter' }, [
       txt('option', 'activity.filter.all', { value: '' }),
       txt('option', 'activity.filter.problems', { value: 'problems' }),
@@ -61,11 +64,13 @@ export class ActivityView {
     const line = el('li', { className: `outcome ${item.kind}`, 'data-kind': item.kind, 'data-key': item.key }, [
       el('time', { dateTime: new Date(item.atMs).toISOString(), textContent: formatTime(item.atMs) }),
       el('span', { className: 'kind', textContent: outcome }),
-      el('span', { className: 'key', textContent: item.key }),
+      el('span', { className: 'key', textContent: item.key, id: `activity-key-${++lineIds}` }),
       el('span', { className: 'reason', textContent: item.reason }),
     ]);
     line.title = this.pathOf(item.pairId);
     if (item.error) line.append(el('span', { className: 'fix', textContent: errorText(item.error) }));
+    const actions = this.actionsFor?.(item, `activity-key-${lineIds}`);
+    if (actions) line.append(actions);
     return line;
   }
 }

@@ -7,17 +7,20 @@ import type { SyncStore } from '../store.js';
 import { ActivityView } from './activity-view.js';
 import { buildAddPair } from './add-pair.js';
 import { PairCard, type PairActions } from './pair-card.js';
+import { fileActions } from './file-actions.js';
 
 export interface FoldersScreen {
   store: SyncStore;
   profiles: ProfileSummary[];
+  /** Opens the bucket's trash of a pair. */
+  onTrash?: (pair: PairView) => void;
 }
 
 function say(view: HTMLElement, message: Message, kind: 'status' | 'alert' = 'status'): void {
   replace('folders-status', statusLine('folders-status', message, kind), view.querySelector('#folders-head') as HTMLElement);
 }
 
-function actions(view: HTMLElement, store: SyncStore): PairActions {
+function actions(view: HTMLElement, store: SyncStore, onTrash?: (pair: PairView) => void): PairActions {
   const act = async (call: Promise<{ ok: boolean; error?: { message: string; hint?: string } }>, done?: Message) => {
     const result = await call;
     if (!result.ok) return say(view, errorText(result.error as never), 'alert');
@@ -29,6 +32,7 @@ function actions(view: HTMLElement, store: SyncStore): PairActions {
     remove: (pair) => void act(window.cosSync.removePair({ id: pair.pair.id }), { key: 'status.pairRemoved', vars: { path: pair.pair.localPath } }),
     apply: (pair) => void act(window.cosSync.approvePair({ id: pair.pair.id }), { key: 'status.applied', vars: { path: pair.pair.localPath } }),
     keep: (pair) => void act(window.cosSync.setPaused({ id: pair.pair.id, paused: true }), { key: 'status.kept', vars: { path: pair.pair.localPath } }),
+    ...(onTrash ? { openTrash: onTrash } : {}),
   };
 }
 
@@ -56,14 +60,30 @@ function drawCards(list: HTMLElement, cards: Map<string, PairCard>, store: SyncS
   }
 }
 
+/** Outcomes after which the object is in the bucket: the per-file actions apply. */
+const FILE_KINDS = new Set(['uploaded', 'adopted', 'copied']);
+
 export function renderFolders(view: HTMLElement, screen: FoldersScreen): () => void {
   const { store } = screen;
   const head = el('div', { id: 'folders-head' }, [txt('h2', 'folders.title', { id: 'screen-title', tabindex: '-1' })]);
   const list = el('ul', { className: 'cards', id: 'pairs', 'aria-labelledby': 'screen-title' });
   const empty = txt('p', 'folders.empty', { id: 'pairs-empty' });
   const cards = new Map<string, PairCard>();
-  const pairActions = actions(view, store);
-  const activity = new ActivityView((id) => store.pairs.find((p) => p.pair.id === id)?.pair.localPath ?? '');
+  const pairActions = actions(view, store, screen.onTrash);
+  const activity = new ActivityView((id) => store.pairs.find((p) => p.pair.id === id)?.pair.localPath ?? '', (item, describedBy) => {
+    if (!FILE_KINDS.has(item.kind)) return undefined;
+    const signatureOf = (pairId: string) => {
+      const profile = store.pairs.find((p) => p.pair.id === pairId)?.pair.profile;
+      return screen.profiles.find((s) => s.profile.name === profile)?.profile.signature;
+    };
+    const say = (message: Message, kind: 'status' | 'alert') => {
+      const line = statusLine('activity-status', message, kind);
+      const old = document.getElementById('activity-status');
+      if (old) old.replaceWith(line);
+      else activity.node.querySelector('#activity-list')?.before(line);
+    };
+    return fileActions(item, { signatureOf, say }, describedBy);
+  });
   const adding = screen.profiles.length
     ? buildAddPair(screen.profiles, (added: PairView) => void store.refresh().then(() => announce(added.pair.localPath)))
     : txt('p', 'folders.needConnection');

@@ -12,6 +12,8 @@ export interface PairActions {
   remove(view: PairView): void;
   apply(view: PairView): void;
   keep(view: PairView): void;
+  /** Opens the bucket's trash of the pair. */
+  openTrash?(view: PairView): void;
 }
 
 type Part = 'state' | 'counts' | 'lastRun' | 'problem' | 'held' | 'transfers';
@@ -37,13 +39,14 @@ export class PairCard {
     };
     this.#pause = button(`${id}-pause`, 'button.pause', () => this.actions.setPaused(this.#view, this.#view.state !== 'paused'), { className: 'pause' });
     const remove = button(`${id}-remove`, 'button.remove', () => this.#confirmRemove(), { className: 'remove' });
-    for (const b of [this.#pause, remove]) b.setAttribute('aria-describedby', `${id}-title`);
+    const trash = button(`${id}-trash`, 'button.trash', () => this.actions.openTrash?.(this.#view), { className: 'trash' });
+    for (const b of [this.#pause, remove, trash]) b.setAttribute('aria-describedby', `${id}-title`);
     this.node.append(
       el('h3', { id: `${id}-title`, textContent: view.pair.localPath }),
       tr(el('p', { className: 'target' }), 'pair.target', { bucket: view.pair.bucket, prefix: view.pair.prefix, profile: view.pair.profile }),
       tr(el('p', { className: 'muted' }), 'pair.policy', { policy: keyVar(`policy.${view.pair.deletePolicy}` as StringKey) }),
       this.#parts.state, this.#parts.counts, this.#parts.lastRun,
-      el('div', { className: 'row' }, [this.#pause, remove]),
+      el('div', { className: 'row' }, [this.#pause, remove, ...(this.actions.openTrash ? [trash] : [])]),
       this.#parts.problem, this.#parts.held, this.#parts.transfers,
     );
   }

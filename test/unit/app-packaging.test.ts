@@ -29,7 +29,10 @@ const { getConfig, validateConfiguration } = require('app-builder-lib/out/util/c
   getConfig(projectDir: string, configPath: string, extra: null): Promise<BuilderConfig>;
   validateConfiguration(config: BuilderConfig, logger: unknown): Promise<void>;
 };
-const { DebugLogger } = require('builder-util') as { DebugLogger: new (enabled: boolean) => unknown };
+const builderUtil = require('builder-util') as { DebugLogger: new (enabled: boolean) => unknown; log: { stream: { write(text: string): boolean } } };
+const { DebugLogger } = builderUtil;
+// electron-builder logs to stdout in pieces, which would break into the test runner's own reports there.
+builderUtil.log.stream = { write: () => true };
 
 const load = (file = path.join(root, 'electron-builder.yml')) => getConfig(root, file, null);
 

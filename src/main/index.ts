@@ -22,6 +22,7 @@ import { AppTray } from './app/tray.js';
 const here = path.dirname(fileURLToPath(import.meta.url));
 const preload = path.join(here, '../preload/index.cjs');
 const rendererRoot = path.join(here, '../renderer');
+const APP_ID = 'com.cossync.app';
 /** How long Quit waits for the engine to finish in-flight work and close its database. */
 const QUIT_TIMEOUT_MS = 10_000;
 
@@ -37,6 +38,8 @@ async function main(): Promise<void> {
     return;
   }
   registerAppScheme();
+  // Windows shows notifications only for the app id its Start menu shortcut carries (electron-builder's appId).
+  if (process.platform === 'win32') app.setAppUserModelId(APP_ID);
   await app.whenReady();
   hardenSession();
   serveRenderer(rendererRoot);

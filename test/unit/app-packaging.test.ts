@@ -14,6 +14,7 @@ const require = createRequire(import.meta.url);
 const root = path.resolve(import.meta.dirname, '../..');
 
 interface BuilderConfig {
+  appId: string;
   files: (string | { filter: string[] })[];
   asarUnpack: string[];
   npmRebuild: boolean;
@@ -59,6 +60,12 @@ describe('electron-builder.yml', () => {
     assert.equal(config.linux.icon, 'assets/icons');
     for (const icon of [config.win.icon, config.mac.icon, path.join(config.linux.icon, '512x512.png')]) assert.ok(existsSync(path.join(root, icon)), icon);
     assert.deepEqual(config.deb.depends, ['libsecret-1-0'], 'keytar needs libsecret on Linux');
+  });
+
+  test('the app id is the one the app gives Windows for its notifications', async () => {
+    const main = await readFile(path.join(root, 'src/main/index.ts'), 'utf8');
+    assert.match(main, new RegExp(`const APP_ID = '${(await load()).appId.replace(/\./g, '\\.')}';`));
+    assert.match(main, /app\.setAppUserModelId\(APP_ID\)/);
   });
 
   test('native modules are rebuilt for Electron by electron-builder and kept outside the archive', async () => {

@@ -20,6 +20,6 @@ export function trayMenuTemplate(summary: TraySummary, text: ShellText, actions:
     { id: 'pause-all', label: text('menu.pauseAll'), enabled: running > 0, click: () => actions.pauseAll() },
     { id: 'resume-all', label: text('menu.resumeAll'), enabled: summary.paused > 0, click: () => actions.resumeAll() },
     { type: 'separator' },
-    { id: 'quit', label: text('menu.quit'), role: 'quit', click: () => actions.quit() },
+    { id: 'quit', label: text('menu.quit'), click: () => actions.quit() },
   ];
 }

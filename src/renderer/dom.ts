@@ -1,6 +1,7 @@
 // Small DOM builders for the window: labelled fields with a hint and an error line, both tied to the control
 // with aria-describedby so screen readers read them, and one polite live region for announcements.
 import type { AppError } from '../shared/result.js';
+import { errorParts, live } from './engine-text.js';
 import { t, tr, type Vars } from './i18n.js';
 import type { StringKey } from './strings-en.js';
 
@@ -48,8 +49,11 @@ export function select(id: string, options: [string, StringKey][]): HTMLSelectEl
   return el('select', { id }, options.map(([value, key]) => txt('option', key, { value })));
 }
 
+/** An error's message and what to do, in the chosen language. */
 export function errorText(error: AppError | undefined): string {
-  return error ? [error.message, error.hint].filter(Boolean).join(' ') : '';
+  if (!error) return '';
+  const { message, hint } = errorParts(error);
+  return [message, hint].filter(Boolean).join(' ');
 }
 
 /** Shows (or clears) a field's error; the field is marked invalid for assistive technology. */
@@ -75,12 +79,14 @@ export function announce(text: string): void {
   if (region) region.textContent = text;
 }
 
-export type Message = string | { key: StringKey; vars?: Vars };
+/** A fixed text, a string key, or an engine message rendered anew in each language (`() => errorText(e)`). */
+export type Message = string | { key: StringKey; vars?: Vars } | (() => string);
 
 /** A status line inside a view: `role=status` for progress, `role=alert` for failures. */
 export function statusLine(id: string, message: Message, kind: 'status' | 'alert' = 'status'): HTMLElement {
   const node = el('p', { id, role: kind, className: kind === 'alert' ? 'status failed' : 'status' });
   if (typeof message === 'string') node.textContent = message;
+  else if (typeof message === 'function') live(node, message);
   else tr(node, message.key, message.vars);
   return node;
 }

@@ -49,7 +49,7 @@ function render(route: Route): void {
 function go(route: Route, flash?: Message): void {
   render(route);
   const title = document.getElementById('screen-title');
-  if (flash) title?.after(statusLine('flash', flash, typeof flash !== 'string' && flash.key === 'status.savedFailed' ? 'alert' : 'status'));
+  if (flash) title?.after(statusLine('flash', flash, typeof flash === 'object' && flash.key === 'status.savedFailed' ? 'alert' : 'status'));
   title?.focus();
 }
 

@@ -1,6 +1,7 @@
 // The connection diagnosis ("Test connection", `cos-sync doctor`): an ordered checklist where every
 // failed line carries its fix.
 import type { AppError } from './result.js';
+import type { Msg } from './messages.js';
 
 export const CHECK_IDS = [
   'settings',
@@ -30,6 +31,8 @@ export interface CheckResult {
   detail?: string;
   /** Why it failed (or warns) and what to do. */
   error?: AppError;
+  /** `detail` as a message id with parameters, for the window's languages (the title follows from `id`). */
+  i18n?: { detail?: Msg };
   durationMs: number;
 }
 

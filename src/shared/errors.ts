@@ -1,6 +1,7 @@
 // The catalogue of error codes: each has a message in the user's words and, where one exists, what to do.
 // Engine, CLI and window all speak these codes, so a failure reads the same everywhere.
 import type { AppError } from './result.js';
+import { fill, MESSAGES, type Msg } from './messages.js';
 
 interface Entry {
   message: string;
@@ -172,6 +173,7 @@ const CATALOGUE = {
     message: 'The system ran out of file watches, so changes are picked up by timed scans only.',
     hint: 'Raise the limit: `sudo sysctl fs.inotify.max_user_watches=524288` (add it to /etc/sysctl.conf to keep it).',
   },
+  'plan-declined': { message: 'You chose Keep on a held plan: nothing in the bucket was changed.' },
   'unsupported': { message: 'This operation is not supported by the service.' },
   'cancelled': { message: 'The operation was cancelled.' },
   'unknown': { message: 'Something unexpected went wrong.' },
@@ -181,19 +183,50 @@ export type ErrorCode = keyof typeof CATALOGUE;
 
 export const ERROR_CODES = Object.keys(CATALOGUE) as ErrorCode[];
 
-/** Builds an AppError from the catalogue; `message` and `hint` override the defaults when a case knows more. */
+/** The catalogue's own message and hint of a code (English). */
+export const catalogueEntry = (code: ErrorCode): Entry => CATALOGUE[code];
+
+/**
+ * Builds an AppError from the catalogue; `message` and `hint` override the defaults when a case knows more.
+ * Given as messages (ids with parameters), they reach the window translatable; plain strings stay English.
+ */
 export function appError(
   code: ErrorCode,
-  extra: { message?: string; hint?: string; detail?: string } = {},
+  extra: { message?: string | Msg; hint?: string | Msg; detail?: string } = {},
 ): AppError {
   const entry: Entry = CATALOGUE[code];
-  const hint = extra.hint ?? entry.hint;
+  const text = (value: string | Msg | undefined) => (typeof value === 'object' ? english(value) : value);
+  const hint = text(extra.hint) ?? entry.hint;
+  const i18n = {
+    ...(typeof extra.message === 'object' ? { message: extra.message } : {}),
+    ...(typeof extra.hint === 'object' ? { hint: extra.hint } : {}),
+  };
   return {
     code,
-    message: extra.message ?? entry.message,
+    message: text(extra.message) ?? entry.message,
     ...(hint ? { hint } : {}),
     ...(extra.detail ? { detail: extra.detail } : {}),
+    ...(i18n.message || i18n.hint ? { i18n } : {}),
   };
+}
+
+/** An existing error with its message replaced (the hint and code kept), e.g. to say where it happened. */
+export function withMessage(error: AppError, message: Msg): AppError {
+  return { ...error, message: english(message), i18n: { ...error.i18n, message } };
+}
+
+/** The error's message as a message parameter: its own id when it has one, else its code's. */
+export function messageOf(error: AppError): Msg | string {
+  return error.i18n?.message ?? (error.message === CATALOGUE[error.code]?.message ? codeMsg(error.code) : error.message);
+}
+
+/** A code's catalogue message as a message parameter. */
+export const codeMsg = (code: ErrorCode): Msg => ({ id: `code:${code}` });
+
+/** A message's English text (the CLI's, the logs', and the window's when English is chosen). */
+export function english(m: Msg): string {
+  const template = m.id.startsWith('code:') ? CATALOGUE[m.id.slice(5) as ErrorCode]?.message : MESSAGES[m.id as keyof typeof MESSAGES];
+  return fill(template ?? m.id, m.params, english);
 }
 
 /** An Error that carries an AppError, for code that throws inside the engine. */

@@ -2,6 +2,7 @@
 // checks that refuse overlapping pairs before they can fight over the same files or objects.
 import { z } from 'zod';
 import { appError } from './errors.js';
+import { msg } from './messages.js';
 import { fail, ok, type Result } from './result.js';
 
 export const DELETE_POLICIES = ['trash', 'delete', 'keep'] as const;
@@ -38,7 +39,7 @@ export function normalisePrefix(input: string): Result<string> {
   if (!trimmed) return ok('');
   const segments = trimmed.replace(/\/$/, '').split('/');
   if (segments.some((s) => s === '.' || s === '..')) {
-    return fail(appError('invalid-argument', { message: `The bucket prefix "${input}" has a "." or ".." folder.`, hint: 'Use a plain folder path such as photos/2026.' }));
+    return fail(appError('invalid-argument', { message: msg('error.prefixDots', { prefix: input }), hint: msg('hint.prefixPlain') }));
   }
   return ok(`${segments.join('/')}/`);
 }
@@ -53,11 +54,11 @@ export function findOverlap(candidate: FolderPair, existing: readonly FolderPair
     const a = fold(candidate.localPath);
     const b = fold(other.localPath);
     if (within(a, b, options.sep) || within(b, a, options.sep)) {
-      return fail(appError('pair-overlap', { message: `The folder ${candidate.localPath} overlaps the synced folder ${other.localPath}.`, hint: 'A folder can be in one pair only, and not inside another pair\'s folder. Choose a separate folder.' }));
+      return fail(appError('pair-overlap', { message: msg('error.folderOverlap', { path: candidate.localPath, other: other.localPath }), hint: msg('hint.folderOverlap') }));
     }
     const sameBucket = other.bucket === candidate.bucket && options.endpointOf(other.profile) === options.endpointOf(candidate.profile);
     if (sameBucket && (candidate.prefix.startsWith(other.prefix) || other.prefix.startsWith(candidate.prefix))) {
-      return fail(appError('pair-overlap', { message: `${candidate.bucket}/${candidate.prefix} overlaps ${other.bucket}/${other.prefix}, which ${other.localPath} syncs to.`, hint: 'Give each folder its own prefix that is not inside another one.' }));
+      return fail(appError('pair-overlap', { message: msg('error.prefixOverlap', { target: `${candidate.bucket}/${candidate.prefix}`, other: `${other.bucket}/${other.prefix}`, path: other.localPath }), hint: msg('hint.prefixOverlap') }));
     }
   }
   return ok(undefined);

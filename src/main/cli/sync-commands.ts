@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { splitBucketAndPrefix } from '../../shared/bucket.js';
 import { appError } from '../../shared/errors.js';
+import { parseRate } from '../../shared/pair-edit.js';
 import type { DeletePolicy } from '../../shared/pair.js';
 import type { SyncEvent } from '../engine/sync/events.js';
 import type { Operation } from '../engine/sync/model.js';
@@ -22,14 +23,7 @@ export interface SyncOptions {
   transfers?: string;
 }
 
-const UNITS: Record<string, number> = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 };
-
-/** `10M` → 10 MiB/s in bytes; `0` → no limit. Undefined when the text is not a rate. */
-export function parseRate(text: string): number | undefined {
-  const match = /^(\d+(?:\.\d+)?)\s*([kmg]?)(?:i?b)?(?:\/s)?$/i.exec(text.trim());
-  if (!match) return undefined;
-  return Math.round(Number(match[1]) * UNITS[match[2]!.toLowerCase()]!);
-}
+export { parseRate };
 
 /** The pair settings given as flags, or the message for a flag that cannot be read. */
 export function limitsFrom(options: Pick<SyncOptions, 'bwlimit' | 'transfers'>): { limits?: { bandwidthLimit?: number; fileConcurrency?: number }; error?: string } {

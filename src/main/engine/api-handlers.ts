@@ -38,7 +38,7 @@ export function createApiHandlers(services: Services, version: string, monitor?:
   };
 }
 
-type PairHandlers = Pick<EngineHandlers, 'listPairs' | 'addPair' | 'removePair' | 'setPaused' | 'approvePair' | 'recentActivity'>;
+type PairHandlers = Pick<EngineHandlers, 'listPairs' | 'addPair' | 'removePair' | 'setPaused' | 'approvePair' | 'recentActivity' | 'declinePair' | 'updatePair' | 'readIgnoreRules' | 'saveIgnoreRules'>;
 
 function pairHandlers(services: Services, monitor: () => SyncMonitor): PairHandlers {
   const changed = () => monitor().announce({ type: 'pairs-changed' });
@@ -69,6 +69,25 @@ function pairHandlers(services: Services, monitor: () => SyncMonitor): PairHandl
       return approved.ok ? ok({ approved: true as const }) : approved;
     },
     recentActivity: async () => ok(monitor().activity()),
+    declinePair: async ({ id }) => {
+      const declined = await services.sync().decline(id);
+      if (!declined.ok) return declined;
+      changed();
+      return ok({ declined: true as const, paused: declined.value.pause });
+    },
+    updatePair: async (changes) => {
+      const updated = await services.sync().updatePair(changes);
+      if (updated.ok) changed();
+      return updated;
+    },
+    readIgnoreRules: async ({ id }) => {
+      const read = await services.sync().readIgnoreRules(id);
+      return read.ok ? ok({ text: read.value }) : read;
+    },
+    saveIgnoreRules: async ({ id, text }) => {
+      const saved = await services.sync().saveIgnoreRules(id, text);
+      return saved.ok ? ok({ text: saved.value }) : saved;
+    },
   };
 }
 

@@ -10,6 +10,8 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { SqliteSyncState } from './sync/state-store.js';
 import { SyncService, type SyncServiceDeps } from './sync/sync-service.js';
+import { ActivityLog } from './sync/activity-log.js';
+import { DeclinedUploads } from './sync/decline.js';
 
 export interface Services {
   paths: AppPaths;
@@ -45,7 +47,9 @@ export async function createServices(options: ServiceOptions = {}): Promise<Serv
     if (!sync) {
       mkdirSync(paths.stateDir, { recursive: true, mode: 0o700 });
       const state = new SqliteSyncState({ file: path.join(paths.stateDir, 'state.db'), ...(options.sqliteBinding ? { nativeBinding: options.sqliteBinding } : {}) });
-      sync = { state, service: new SyncService({ settings, connections, state, ...options.sync }) };
+      const activity = new ActivityLog(state.database);
+      const declined = new DeclinedUploads(state.database);
+      sync = { state, service: new SyncService({ settings, connections, state, activity, declined, ...options.sync }) };
     }
     return sync.service;
   };

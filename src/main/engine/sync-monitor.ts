@@ -1,5 +1,5 @@
 // Watches the sync service for the window: maps engine events to the contract's plain views, and keeps
-// what a window opened later needs (recent outcomes, each pair's held plan and last error).
+// what a window opened later needs (each pair's held plan and last error; recent outcomes are in the state database).
 import type { SyncEvent } from './sync/events.js';
 import type { Gate } from './sync/gates.js';
 import type { Operation } from './sync/model.js';
@@ -7,12 +7,13 @@ import type { PairStatus, SyncService } from './sync/sync-service.js';
 import type { AppError } from '../../shared/result.js';
 import type { HeldPlanView, OutcomeView, PairView, RunSummaryView, SyncEventView } from '../../shared/ipc/sync-view.js';
 
-const ACTIVITY_LIMIT = 500;
+/** The newest outcomes a window gets when it opens (the state database keeps the last 1,000 of each pair). */
+const ACTIVITY_LIMIT = 5000;
 
 export function heldPlanView(gates: readonly Gate[], operations: readonly Operation[]): HeldPlanView {
   return {
-    gates: gates.map((g) => ({ id: g.id, message: g.message, hint: g.hint, held: g.operations.length })),
-    operations: operations.map((op) => ({ kind: op.kind, key: op.key, reason: op.reason })),
+    gates: gates.map((g) => ({ id: g.id, message: g.message, hint: g.hint, i18n: g.i18n, held: g.operations.length })),
+    operations: operations.map((op) => ({ kind: op.kind, key: op.key, reason: op.reason, ...(op.why ? { why: op.why } : {}) })),
   };
 }
 
@@ -34,7 +35,6 @@ export function toEventView(event: SyncEvent): SyncEventView {
 }
 
 export class SyncMonitor {
-  readonly #activity: OutcomeView[] = [];
   readonly #held = new Map<string, HeldPlanView>();
   readonly #errors = new Map<string, AppError>();
   readonly #listeners = new Set<(event: SyncEventView) => void>();
@@ -73,7 +73,7 @@ export class SyncMonitor {
   }
 
   activity(): OutcomeView[] {
-    return [...this.#activity];
+    return this.sync.recentActivity({ limit: ACTIVITY_LIMIT });
   }
 
   forget(pairId: string): void {
@@ -87,10 +87,7 @@ export class SyncMonitor {
   }
 
   #record(event: SyncEventView): void {
-    if (event.type === 'outcome') {
-      this.#activity.push(event.outcome);
-      if (this.#activity.length > ACTIVITY_LIMIT) this.#activity.splice(0, this.#activity.length - ACTIVITY_LIMIT);
-    } else if (event.type === 'gated') {
+    if (event.type === 'gated') {
       this.#held.set(event.pairId, event.held);
     } else if (event.type === 'state') {
       if (event.error) this.#errors.set(event.pairId, event.error);

@@ -2,6 +2,7 @@
 // filterable by outcome and by file name.
 import { OUTCOME_KINDS, type OutcomeView } from '../../shared/ipc/sync-view.js';
 import { el, errorText, txt } from '../dom.js';
+import { sayOr } from '../engine-text.js';
 import { formatTime, onLocaleChange, t, trAttr } from '../i18n.js';
 import type { StringKey } from '../strings-en.js';
 
@@ -65,7 +66,7 @@ export class ActivityView {
       el('time', { dateTime: new Date(item.atMs).toISOString(), textContent: formatTime(item.atMs) }),
       el('span', { className: 'kind', textContent: outcome }),
       el('span', { className: 'key', textContent: item.key, id: `activity-key-${++lineIds}` }),
-      el('span', { className: 'reason', textContent: item.reason }),
+      el('span', { className: 'reason', textContent: sayOr(item.why, item.reason) }),
     ]);
     line.title = this.pathOf(item.pairId);
     if (item.error) line.append(el('span', { className: 'fix', textContent: errorText(item.error) }));

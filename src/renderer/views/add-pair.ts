@@ -58,7 +58,7 @@ async function addPair(form: HTMLFormElement, reset: () => void, onAdded: (view:
     prefix: value('prefix') || undefined,
     deletePolicy: value('deletePolicy') as (typeof DELETE_POLICIES)[number],
   });
-  if (!result.ok) return replace('add-pair-status', statusLine('add-pair-status', errorText(result.error), 'alert'), form);
+  if (!result.ok) return replace('add-pair-status', statusLine('add-pair-status', () => errorText(result.error), 'alert'), form);
   form.reset();
   reset();
   const profileSelect = document.getElementById('pairProfile') as HTMLSelectElement;

@@ -28,7 +28,7 @@ function confirmRemove(item: HTMLElement, name: string, screen: ConnectionsScree
 
 async function remove(name: string, screen: ConnectionsScreen, view: HTMLElement): Promise<void> {
   const result = await window.cosSync.removeProfile({ name });
-  if (!result.ok) return replace('connections-status', statusLine('connections-status', errorText(result.error), 'alert'), view);
+  if (!result.ok) return replace('connections-status', statusLine('connections-status', () => errorText(result.error), 'alert'), view);
   screen.onRemoved(name);
 }
 

@@ -23,7 +23,7 @@ function say(view: HTMLElement, message: Message, kind: 'status' | 'alert' = 'st
 function actions(view: HTMLElement, store: SyncStore, onTrash?: (pair: PairView) => void): PairActions {
   const act = async (call: Promise<{ ok: boolean; error?: { message: string; hint?: string } }>, done?: Message) => {
     const result = await call;
-    if (!result.ok) return say(view, errorText(result.error as never), 'alert');
+    if (!result.ok) return say(view, () => errorText(result.error as never), 'alert');
     if (done) say(view, done);
     await store.refresh();
   };

@@ -4,6 +4,7 @@ import type { PairView } from '../../shared/ipc/contract.js';
 import type { AppError } from '../../shared/result.js';
 import { button, el, errorText, txt } from '../dom.js';
 import { formatBytes, keyVar, t, tr } from '../i18n.js';
+import { live, sayOr } from '../engine-text.js';
 import type { StringKey } from '../strings-en.js';
 import type { Transfer } from '../store.js';
 
@@ -73,7 +74,7 @@ export class PairCard {
 
   #problem(error: AppError | undefined, notice: AppError | undefined): HTMLElement[] {
     const box = (key: StringKey, e: AppError, role: string) =>
-      el('div', { className: `callout ${role === 'alert' ? 'error-box' : 'notice-box'}`, role }, [txt('h4', key), el('p', { textContent: errorText(e) })]);
+      el('div', { className: `callout ${role === 'alert' ? 'error-box' : 'notice-box'}`, role }, [txt('h4', key), live(el('p'), () => errorText(e))]);
     return [...(error ? [box('error.title', error, 'alert')] : []), ...(notice ? [box('notice.title', notice, 'status')] : [])];
   }
 
@@ -81,9 +82,12 @@ export class PairCard {
     const held = this.#view.held;
     if (!held) return [];
     const id = `pair-${this.index}-held`;
-    const gates = held.gates.map((g) => el('div', { className: 'gate', 'data-gate': g.id }, [el('p', { className: 'gate-message', textContent: g.message }), el('p', { className: 'gate-hint', textContent: g.hint })]));
+    const gates = held.gates.map((g) => el('div', { className: 'gate', 'data-gate': g.id }, [
+      live(el('p', { className: 'gate-message' }), () => sayOr(g.i18n?.message, g.message)),
+      live(el('p', { className: 'gate-hint' }), () => sayOr(g.i18n?.hint, g.hint)),
+    ]));
     const plan = el('ul', { className: 'plan', id: `${id}-plan` }, held.operations.map((op) =>
-      el('li', {}, [txt('strong', `op.${op.kind}` as StringKey), ` ${op.key}: ${op.reason}`])));
+      el('li', {}, [txt('strong', `op.${op.kind}` as StringKey), live(el('span'), () => ` ${op.key}: ${sayOr(op.why, op.reason)}`)])));
     const apply = button(`${id}-apply`, 'button.apply', () => this.actions.apply(this.#view), { className: 'apply' });
     const keep = button(`${id}-keep`, 'button.keep', () => this.actions.keep(this.#view), { className: 'keep primary' });
     return [el('section', { className: 'callout gate-box', 'aria-labelledby': `${id}-title` }, [

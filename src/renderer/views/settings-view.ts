@@ -5,6 +5,8 @@ import type { ProfileSummary } from '../../shared/ipc/contract.js';
 import { PROVIDERS } from '../../shared/providers.js';
 import { el, errorText, replace, statusLine, txt, type Message } from '../dom.js';
 import { tr } from '../i18n.js';
+import { live, say as sayMsg, sayOr } from '../engine-text.js';
+import { msg } from '../../shared/messages.js';
 import type { StringKey } from '../strings-en.js';
 import { applyProvider, buildSettingsForm } from './settings-form.js';
 import { checkBucket, fillForm, pickCosRegion, providerOf, readDraft, syncFromEndpoint, syncToEndpoint, updateResolution, type Draft } from './settings-draft.js';
@@ -31,9 +33,9 @@ function renderDiagnosis(view: HTMLElement, diagnosis: Diagnosis): void {
     const item = el('li', { className: `check ${check.status}`, 'data-check': check.id });
     item.append(el('span', { className: 'mark', 'aria-hidden': 'true', textContent: MARKS[check.status] }),
       txt('span', `checkStatus.${check.status}` as StringKey, { className: 'visually-hidden' }),
-      el('span', { className: 'title', textContent: check.title }));
-    if (check.detail) item.append(el('span', { className: 'detail', textContent: `: ${check.detail}` }));
-    if (check.error) item.append(el('span', { className: 'fix' }, [txt('strong', 'checks.fix'), ` ${errorText(check.error)}`]));
+      live(el('span', { className: 'title' }), () => sayMsg(msg(`check.${check.id}`))));
+    if (check.detail) item.append(live(el('span', { className: 'detail' }), () => `: ${sayOr(check.i18n?.detail, check.detail ?? '')}`));
+    if (check.error) item.append(el('span', { className: 'fix' }, [txt('strong', 'checks.fix'), live(el('span'), () => ` ${errorText(check.error)}`)]));
     list.append(item);
   }
   const section = el('section', { id: 'diagnosis', 'aria-labelledby': 'checks-title' }, [txt('h3', 'checks.title', { id: 'checks-title' }), list]);
@@ -47,7 +49,7 @@ async function testConnection(view: HTMLElement): Promise<void> {
   if (!draft) return;
   say(view, { key: 'status.testing' });
   const result = await window.cosSync.testConnection({ ...draft, profile: draft.profile as never, bucket: draft.profile.bucket });
-  if (!result.ok) return say(view, errorText(result.error), 'alert');
+  if (!result.ok) return say(view, () => errorText(result.error), 'alert');
   lastTest = { signature: signatureOf(draft), diagnosis: result.value };
   say(view, { key: result.value.ok ? 'status.allPassed' : 'status.someFailed' }, result.value.ok ? 'status' : 'alert');
   renderDiagnosis(view, result.value);
@@ -57,7 +59,7 @@ async function listBuckets(view: HTMLElement): Promise<void> {
   const draft = readDraft();
   if (!draft) return;
   const result = await window.cosSync.listBuckets({ ...draft, profile: draft.profile as never });
-  if (!result.ok) return say(view, errorText(result.error), 'alert');
+  if (!result.ok) return say(view, () => errorText(result.error), 'alert');
   const choice = document.getElementById('bucketChoice') as HTMLSelectElement;
   const names = result.value.buckets.map((b) => b.name);
   choice.replaceChildren(txt('option', 'bucketChoice.pick', { value: '' }), ...names.map((name) => el('option', { value: name, textContent: name })));
@@ -71,7 +73,7 @@ async function createBucket(view: HTMLElement): Promise<void> {
   const draft = readDraft();
   if (!draft?.profile.bucket) return;
   const result = await window.cosSync.createBucket({ ...draft, profile: draft.profile as never, bucket: draft.profile.bucket });
-  if (!result.ok) return say(view, errorText(result.error), 'alert');
+  if (!result.ok) return say(view, () => errorText(result.error), 'alert');
   say(view, { key: 'status.bucketCreated', vars: { bucket: result.value.bucket, region: result.value.region } });
 }
 
@@ -80,7 +82,7 @@ function savedMessage(name: string, draft: Draft): Message {
   if (!lastTest || lastTest.signature !== signatureOf(draft)) return { key: 'status.savedUntested', vars: { name } };
   const failed = lastTest.diagnosis.checks.filter((c) => c.status === 'fail');
   if (failed.length === 0) return { key: 'status.saved', vars: { name } };
-  const checks = failed.map((c) => [c.title, errorText(c.error)].filter(Boolean).join(': ')).join('; ');
+  const checks = failed.map((c) => [sayMsg(msg(`check.${c.id}`)), errorText(c.error)].filter(Boolean).join(': ')).join('; ');
   return { key: 'status.savedFailed', vars: { name, checks } };
 }
 
@@ -89,7 +91,7 @@ async function save(view: HTMLElement, screen: SettingsScreen): Promise<void> {
   if (!draft) return;
   const previousName = screen.editing?.profile.name;
   const result = await window.cosSync.saveProfile({ ...draft, profile: draft.profile as never, ...(previousName ? { previousName } : {}) });
-  if (!result.ok) return say(view, errorText(result.error), 'alert');
+  if (!result.ok) return say(view, () => errorText(result.error), 'alert');
   (document.getElementById('secret') as HTMLInputElement).value = '';
   screen.onSaved(result.value, savedMessage(result.value.profile.name, draft));
 }

@@ -4,7 +4,8 @@ import { z } from 'zod';
 import { ConnectionProfileSchema, type ConnectionProfile } from '../profile.js';
 import type { Diagnosis } from '../diagnosis.js';
 import type { Result } from '../result.js';
-import { DELETE_POLICIES } from '../pair.js';
+import { DELETE_POLICIES, type FolderPair } from '../pair.js';
+import { PairChangesSchema } from '../pair-edit.js';
 import type { OutcomeView, PairView, SyncEventView } from './sync-view.js';
 import { MAX_LINK_SECONDS, type RestoreOutcomeView, type TrashEntryView } from './files-view.js';
 
@@ -85,6 +86,14 @@ export const contract = {
   setPaused: { input: z.object({ id: pairId, paused: z.boolean() }) },
   /** Apply: runs the plan the safety gates held back. */
   approvePair: { input: z.object({ id: pairId }) },
+  /** Keep: declines the held plan (what that means per gate: DESIGN.md "Safety gates"); nothing is deleted. */
+  declinePair: { input: z.object({ id: pairId }) },
+  /** Changes a pair's delete policy, bandwidth limit, files at once or delete limits; a new bucket or prefix is refused. */
+  updatePair: { input: PairChangesSchema },
+  /** The folder's `.cossyncignore` rules ('' when it has none). */
+  readIgnoreRules: { input: z.object({ id: pairId }) },
+  /** Checks and saves the folder's `.cossyncignore` (the previous one is kept as `.cossyncignore~`). */
+  saveIgnoreRules: { input: z.object({ id: pairId, text: z.string().max(1024 * 1024) }) },
   /** The latest per-item outcomes (newest last), kept by the main process for windows opened later. */
   recentActivity: { input: z.undefined() },
   /** What the engine moved to the pair's trash in the bucket, newest first. */
@@ -120,6 +129,10 @@ interface Outputs {
   removePair: { removed: true };
   setPaused: PairView[];
   approvePair: { approved: true };
+  declinePair: { declined: true; paused: boolean };
+  updatePair: FolderPair;
+  readIgnoreRules: { text: string };
+  saveIgnoreRules: { text: string };
   recentActivity: OutcomeView[];
   listTrash: TrashEntryView[];
   restoreTrash: RestoreOutcomeView[];

@@ -2,6 +2,7 @@
 // held plans (gates) and progress, as plain data that crosses IPC. The main side maps engine events to these.
 import type { FolderPair } from '../pair.js';
 import type { AppError } from '../result.js';
+import type { Msg } from '../messages.js';
 
 export const PAIR_STATES = ['idle', 'scanning', 'syncing', 'paused', 'error', 'waiting-for-user'] as const;
 export type PairStateView = (typeof PAIR_STATES)[number];
@@ -17,6 +18,8 @@ export interface OutcomeView {
   atMs: number;
   bytes?: number;
   error?: AppError;
+  /** `reason` as a message id with parameters: the window shows it in the chosen language. */
+  why?: Msg;
 }
 
 /** One operation of a plan, as the user reads it. */
@@ -24,12 +27,15 @@ export interface PlannedView {
   kind: string;
   key: string;
   reason: string;
+  why?: Msg;
 }
 
 export interface GateView {
   id: string;
   message: string;
   hint: string;
+  /** `message` and `hint` as message ids with parameters, for the window's languages. */
+  i18n?: { message: Msg; hint: Msg };
   /** How many of the plan's operations this gate holds back. */
   held: number;
 }

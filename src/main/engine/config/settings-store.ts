@@ -1,6 +1,7 @@
 // The settings file (profiles now, folder pairs and preferences later): loaded and checked once, changed
 // only through one queue of atomic writes, and never silently replaced when it cannot be read.
 import { appError } from '../../../shared/errors.js';
+import { msg } from '../../../shared/messages.js';
 import {
   ConnectionProfileSchema,
   type ConnectionProfile,
@@ -219,13 +220,13 @@ function freeze<T>(value: T): T {
 const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 const profileNotFound = (name: string) =>
-  appError('profile-not-found', { message: `There is no connection profile named "${name}".` });
+  appError('profile-not-found', { message: msg('error.profileNamed', { name }) });
 
 const profileExists = (name: string) =>
-  appError('profile-exists', { message: `A connection profile named "${name}" already exists.` });
+  appError('profile-exists', { message: msg('error.profileNameTaken', { name }) });
 
 const invalidProfile = (detail: string) =>
-  appError('invalid-profile', { message: `The connection settings are not valid: ${detail}`, detail });
+  appError('invalid-profile', { message: msg('error.profileInvalid', { detail }), detail });
 
 const corruptKeptAside = (aside: string, parsed: { reason: string; detail: string }) =>
   appError('settings-corrupt', {

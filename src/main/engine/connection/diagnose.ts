@@ -1,9 +1,10 @@
 // The connection diagnosis behind "Test connection" and `cos-sync doctor`: an ordered list of checks,
 // each with its result and, when it fails, the fix. Later checks are skipped when one they need failed.
 import { PROVIDERS } from '../../../shared/providers.js';
-import { appError } from '../../../shared/errors.js';
+import { appError, english } from '../../../shared/errors.js';
+import { msg, type Msg } from '../../../shared/messages.js';
 import type { ResolvedConnection } from '../../../shared/profile.js';
-import type { CheckId, CheckResult, Diagnosis } from '../../../shared/diagnosis.js';
+import { CHECK_IDS, type CheckId, type CheckResult, type Diagnosis } from '../../../shared/diagnosis.js';
 import { describeResolution } from '../../../shared/resolve.js';
 import type { AppError } from '../../../shared/result.js';
 import { checkDns, checkTcp, checkTls, type Lookup, type Outcome, type Target } from './network-checks.js';
@@ -23,24 +24,10 @@ export interface DiagnoseOptions {
   connect: (resolved: ResolvedConnection, credentials: Credentials) => Promise<S3Connection>;
 }
 
-const TITLES: Record<CheckId, string> = {
-  settings: 'Settings are complete',
-  dns: 'Endpoint host name found',
-  tcp: 'Endpoint reachable',
-  tls: 'Secure connection (TLS) trusted',
-  keys: 'Keys accepted',
-  clock: 'Clock in step with the service',
-  bucket: 'Bucket exists at this endpoint',
-  addressing: 'Addressing style accepted',
-  list: 'Permission to list the bucket',
-  write: 'Permission to write',
-  read: 'Permission to read',
-  delete: 'Permission to delete',
-  multipart: 'Multipart uploads allowed',
-};
+const TITLES = Object.fromEntries(CHECK_IDS.map((id) => [id, english(msg(`check.${id}`))])) as Record<CheckId, string>;
 
 /** A skip that is not a failure (plain HTTP has no TLS to check) does not hold back the checks after it. */
-export type Skip = { skip: string; blocking?: boolean };
+export type Skip = { skip: Msg; blocking?: boolean };
 export type Step = { id: CheckId; needs: CheckId[]; run: () => Promise<Outcome | Skip> };
 
 type Ran = CheckResult & { blocks: boolean };
@@ -53,17 +40,20 @@ async function runStep(step: Step, results: Map<CheckId, Ran>): Promise<Ran> {
   const base = { id: step.id, title: TITLES[step.id] };
   const blocker = blockedBy(step, results);
   if (blocker) {
-    const detail = blocker.status === 'skip' ? blocker.detail : `not checked: "${blocker.title}" did not pass`;
-    return { ...base, status: 'skip', detail, durationMs: 0, blocks: true };
+    const detail = blocker.status === 'skip' && blocker.i18n?.detail ? blocker.i18n.detail : msg('detail.notChecked', { title: msg(`check.${blocker.id}`) });
+    return { ...base, status: 'skip', ...details(detail), durationMs: 0, blocks: true };
   }
   const started = Date.now();
   const outcome = await step.run();
   const durationMs = Date.now() - started;
-  if ('skip' in outcome) return { ...base, status: 'skip', detail: outcome.skip, durationMs, blocks: outcome.blocking !== false };
+  if ('skip' in outcome) return { ...base, status: 'skip', ...details(outcome.skip), durationMs, blocks: outcome.blocking !== false };
   if (!outcome.ok) return { ...base, status: 'fail', error: outcome.error, durationMs, blocks: true };
   const warn = outcome.warn ? { error: outcome.warn } : {};
-  return { ...base, status: outcome.warn ? 'warn' : 'pass', detail: outcome.detail, ...warn, durationMs, blocks: false };
+  return { ...base, status: outcome.warn ? 'warn' : 'pass', ...details(outcome.detail), ...warn, durationMs, blocks: false };
 }
+
+/** The English detail (the CLI's) and its message for the window. */
+const details = (detail: Msg) => ({ detail: english(detail), i18n: { detail } });
 
 function networkTarget(options: DiagnoseOptions): Target | undefined {
   const { resolved } = options;
@@ -76,9 +66,9 @@ function networkTarget(options: DiagnoseOptions): Target | undefined {
 
 function networkSteps(options: DiagnoseOptions): Step[] {
   const target = networkTarget(options);
-  const viaProxy: Skip | undefined = options.resolved.proxy ? { skip: 'through the proxy: checked by the requests below', blocking: false } : undefined;
+  const viaProxy: Skip | undefined = options.resolved.proxy ? { skip: msg('detail.viaProxy'), blocking: false } : undefined;
   const https = options.resolved.protocol === 'https';
-  const plainHttp: Outcome = { ok: true, detail: 'plain HTTP', warn: appError('insecure-http') };
+  const plainHttp: Outcome = { ok: true, detail: msg('detail.plainHttp'), warn: appError('insecure-http') };
   return [
     { id: 'dns', needs: [], run: async () => viaProxy ?? checkDns(target!) },
     { id: 'tcp', needs: ['dns'], run: async () => viaProxy ?? checkTcp(target!) },

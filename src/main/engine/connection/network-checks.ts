@@ -4,6 +4,7 @@ import dns from 'node:dns';
 import net from 'node:net';
 import tls from 'node:tls';
 import { appError } from '../../../shared/errors.js';
+import { msg, type Msg } from '../../../shared/messages.js';
 import type { AppError } from '../../../shared/result.js';
 
 export type Lookup = typeof dns.lookup;
@@ -17,18 +18,18 @@ export interface Target {
   timeoutMs: number;
 }
 
-export type Outcome = { ok: true; detail: string; warn?: AppError } | { ok: false; error: AppError };
+export type Outcome = { ok: true; detail: Msg; warn?: AppError } | { ok: false; error: AppError };
 
 const bare = (host: string) => host.replace(/^\[|\]$/g, '');
 
 export function checkDns(target: Target): Promise<Outcome> {
   const lookup = target.lookup ?? dns.lookup;
   return new Promise((resolve) => {
-    if (net.isIP(bare(target.host))) return resolve({ ok: true, detail: `${target.host} is an IP address` });
+    if (net.isIP(bare(target.host))) return resolve({ ok: true, detail: msg('detail.isIp', { host: target.host }) });
     lookup(target.host, { all: true }, (err, addresses) => {
       if (err) return resolve({ ok: false, error: appError('dns-failed', { detail: `${target.host}: ${err.code ?? err.message}` }) });
       const list = (addresses as dns.LookupAddress[]).map((a) => a.address);
-      resolve({ ok: true, detail: `${target.host} → ${list.join(', ')}` });
+      resolve({ ok: true, detail: msg('detail.resolved', { host: target.host, addresses: list.join(', ') }) });
     });
   });
 }
@@ -40,7 +41,7 @@ export function checkTcp(target: Target): Promise<Outcome> {
       socket.destroy();
       resolve(outcome);
     };
-    socket.once('connect', () => done({ ok: true, detail: `connected to ${target.host}:${target.port}` }));
+    socket.once('connect', () => done({ ok: true, detail: msg('detail.connected', { host: target.host, port: target.port }) }));
     socket.once('timeout', () => done({ ok: false, error: appError('connect-timeout', { detail: `${target.host}:${target.port}` }) }));
     socket.once('error', (err: NodeJS.ErrnoException) => {
       const code = err.code === 'ECONNREFUSED' ? 'connect-refused' : err.code === 'ETIMEDOUT' ? 'connect-timeout' : 'network';
@@ -98,7 +99,7 @@ async function presentedCertificate(target: Target): Promise<string> {
 export async function checkTls(target: Target): Promise<Outcome> {
   try {
     const socket = await handshake(target, true);
-    const detail = `${socket.getProtocol() ?? 'TLS'}, ${describeCertificate(socket.getPeerCertificate())}`;
+    const detail = msg('detail.tls', { protocol: socket.getProtocol() ?? 'TLS', certificate: describeCertificate(socket.getPeerCertificate()) });
     socket.destroy();
     return { ok: true, detail };
   } catch (err) {

@@ -13,7 +13,8 @@ import {
   PutObjectCommand,
   UploadPartCommand,
 } from '@aws-sdk/client-s3';
-import { appError } from '../../../shared/errors.js';
+import { appError, messageOf, withMessage } from '../../../shared/errors.js';
+import { msg } from '../../../shared/messages.js';
 import type { ProviderPreset } from '../../../shared/providers.js';
 import type { AppError } from '../../../shared/result.js';
 import type { DiagnoseOptions, Skip, Step } from './diagnose.js';
@@ -59,20 +60,19 @@ async function send<T extends object>(ctx: ProbeContext, operation: string, run:
 
 async function keys(ctx: ProbeContext): Promise<Outcome> {
   const { value, error } = await send(ctx, 'ListBuckets', (c) => c.send(new ListBucketsCommand({})));
-  if (value) return { ok: true, detail: `${value.Buckets?.length ?? 0} bucket(s) visible to these keys` };
+  if (value) return { ok: true, detail: msg('detail.bucketsVisible', { count: value.Buckets?.length ?? 0 }) };
   // Access denied proves the signature was good: the keys are right, only listing buckets is not allowed.
-  if (error?.code === 'access-denied') return { ok: true, detail: 'keys accepted; listing buckets is not permitted (not needed to sync)' };
+  if (error?.code === 'access-denied') return { ok: true, detail: msg('detail.keysNoList') };
   return failed(error!);
 }
 
 async function clock(ctx: ProbeContext): Promise<Outcome> {
   const now = (ctx.options.now ?? Date.now)();
-  if (ctx.serverDate === undefined || Number.isNaN(ctx.serverDate)) return { ok: true, detail: 'the service sent no Date header to compare with' };
+  if (ctx.serverDate === undefined || Number.isNaN(ctx.serverDate)) return { ok: true, detail: msg('detail.noDateHeader') };
   const skew = now - ctx.serverDate;
-  const text = `your clock is ${Math.round(Math.abs(skew) / 1000)} s ${skew > 0 ? 'ahead of' : 'behind'} the service`;
-  const corrected = ' COS Sync corrects for it, but other apps and shared links will fail until the clock is fixed.';
-  if (Math.abs(skew) >= CLOCK_FAIL_MS) return failed(appError('clock-skewed', { message: `Your computer's clock is off: ${text}.${corrected}` }));
-  if (Math.abs(skew) >= CLOCK_WARN_MS) return { ok: true, detail: text, warn: appError('clock-skewed', { message: `${text}.` }) };
+  const text = msg(skew > 0 ? 'detail.clockAhead' : 'detail.clockBehind', { seconds: Math.round(Math.abs(skew) / 1000) });
+  if (Math.abs(skew) >= CLOCK_FAIL_MS) return failed(appError('clock-skewed', { message: msg('error.clockOff', { skew: text }) }));
+  if (Math.abs(skew) >= CLOCK_WARN_MS) return { ok: true, detail: text, warn: appError('clock-skewed', { message: msg('error.clockWarn', { skew: text }) }) };
   return { ok: true, detail: text };
 }
 
@@ -82,24 +82,24 @@ function probeBucket(ctx: ProbeContext) {
 }
 
 async function bucketExists(ctx: ProbeContext): Promise<Outcome | Skip> {
-  if (!ctx.options.bucket) return { skip: 'no bucket chosen' };
+  if (!ctx.options.bucket) return { skip: msg('detail.noBucket') };
   ctx.bucketProbe = { error: (await probeBucket(ctx)).error };
   const error = ctx.bucketProbe.error;
-  if (!error || error.code === 'access-denied') return { ok: true, detail: ctx.options.bucket };
-  if (error.code === 'path-style-forbidden') return { skip: 'cannot be checked until the addressing style is accepted' };
+  if (!error || error.code === 'access-denied') return { ok: true, detail: msg('detail.bucket', { bucket: ctx.options.bucket }) };
+  if (error.code === 'path-style-forbidden') return { skip: msg('detail.addressingFirst') };
   if (error.code === 'no-such-bucket') return failed(noSuchBucket(ctx, error));
   return failed(error);
 }
 
 function noSuchBucket(ctx: ProbeContext, error: AppError): AppError {
   const region = ctx.options.resolved.region;
-  const where = ctx.preset.cosSemantics ? ` The endpoint is in region ${region}: a bucket of another region answers "does not exist" here.` : '';
-  return { ...error, message: `The bucket "${ctx.options.bucket}" does not exist at this endpoint.${where}` };
+  const bucket = ctx.options.bucket ?? '';
+  return withMessage(error, ctx.preset.cosSemantics ? msg('error.bucketMissingRegion', { bucket, region }) : msg('error.bucketMissing', { bucket }));
 }
 
 async function addressing(ctx: ProbeContext): Promise<Outcome | Skip> {
-  if (!ctx.options.bucket) return { skip: 'no bucket chosen' };
-  const style = ctx.options.resolved.forcePathStyle ? 'path-style' : 'virtual-hosted';
+  if (!ctx.options.bucket) return { skip: msg('detail.noBucket') };
+  const style = msg(ctx.options.resolved.forcePathStyle ? 'detail.pathStyle' : 'detail.virtualHosted');
   const error = ctx.bucketProbe?.error;
   if (error?.code === 'path-style-forbidden') return failed(error);
   return { ok: true, detail: style };
@@ -107,8 +107,8 @@ async function addressing(ctx: ProbeContext): Promise<Outcome | Skip> {
 
 async function list(ctx: ProbeContext): Promise<Outcome | Skip> {
   const error = ctx.bucketProbe?.error;
-  if (error) return failed({ ...error, message: `These keys may not list the bucket: ${error.message}` });
-  return { ok: true, detail: `listed ${ctx.options.prefix ? `"${ctx.options.prefix}"` : 'the bucket'}` };
+  if (error) return failed(withMessage(error, msg('error.listDenied', { reason: messageOf(error) })));
+  return { ok: true, detail: ctx.options.prefix ? msg('detail.listedPrefix', { prefix: ctx.options.prefix }) : msg('detail.listedBucket') };
 }
 
 function probeKey(prefix: string | undefined): string {
@@ -127,24 +127,23 @@ async function write(ctx: ProbeContext): Promise<Outcome> {
   if (info?.crc64 !== undefined && info.crc64 !== crc64(ctx.probeBody)) {
     return failed(appError('bad-digest', { detail: `CRC64 ${info.crc64} from the service, ${crc64(ctx.probeBody)} sent` }));
   }
-  const verified = info?.crc64 !== undefined ? 'verified by CRC64' : 'verified by Content-MD5';
-  return { ok: true, detail: `wrote ${ctx.probeKey} (${verified})` };
+  return { ok: true, detail: msg(info?.crc64 !== undefined ? 'detail.wroteCrc' : 'detail.wroteMd5', { key: ctx.probeKey }) };
 }
 
 async function read(ctx: ProbeContext): Promise<Outcome> {
   const { value, error } = await send(ctx, 'GetObject', (c) => c.send(new GetObjectCommand({ Bucket: ctx.options.bucket, Key: ctx.probeKey })));
   if (error) return failed(error);
   const bytes = Buffer.from((await value!.Body?.transformToByteArray()) ?? []);
-  if (!ctx.probeBody || !bytes.equals(ctx.probeBody)) return failed(appError('bad-digest', { message: 'The probe object read back differs from what was written.' }));
-  return { ok: true, detail: `read ${bytes.length} bytes back, identical` };
+  if (!ctx.probeBody || !bytes.equals(ctx.probeBody)) return failed(appError('bad-digest', { message: msg('error.probeDiffers') }));
+  return { ok: true, detail: msg('detail.readBack', { bytes: bytes.length }) };
 }
 
 async function remove(ctx: ProbeContext): Promise<Outcome> {
   const { error } = await send(ctx, 'DeleteObject', (c) => c.send(new DeleteObjectCommand({ Bucket: ctx.options.bucket, Key: ctx.probeKey })));
-  if (error) return failed({ ...error, message: `${error.message} The probe object ${ctx.probeKey} was left in the bucket; delete it by hand.` });
+  if (error) return failed(withMessage(error, msg('error.probeLeft', { reason: messageOf(error), key: ctx.probeKey ?? '' })));
   const gone = await send(ctx, 'HeadObject', (c) => c.send(new HeadObjectCommand({ Bucket: ctx.options.bucket, Key: ctx.probeKey })));
-  if (!gone.error) return failed(appError('unknown', { message: 'The probe object is still there after it was deleted.' }));
-  return { ok: true, detail: 'deleted the probe object' };
+  if (!gone.error) return failed(appError('unknown', { message: msg('error.probeStillThere') }));
+  return { ok: true, detail: msg('detail.deletedProbe') };
 }
 
 async function multipart(ctx: ProbeContext): Promise<Outcome> {
@@ -158,7 +157,7 @@ async function multipart(ctx: ProbeContext): Promise<Outcome> {
   const aborted = await send(ctx, 'AbortMultipartUpload', (c) => c.send(new AbortMultipartUploadCommand({ Bucket, Key, UploadId })));
   if (part.error) return failed(part.error);
   if (aborted.error) return failed(aborted.error);
-  return { ok: true, detail: 'started, uploaded a part and aborted a multipart upload' };
+  return { ok: true, detail: msg('detail.multipartOk') };
 }
 
 export function s3Checks(ctx: ProbeContext): Step[] {

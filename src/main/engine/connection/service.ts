@@ -2,6 +2,7 @@
 // clients, diagnosed, and used to list and create buckets. The window's IPC and the CLI both call this.
 import { readFile } from 'node:fs/promises';
 import { appError, AppFailure } from '../../../shared/errors.js';
+import { msg } from '../../../shared/messages.js';
 import type { ConnectionProfile, ConnectionProfileInput, ResolvedConnection } from '../../../shared/profile.js';
 import { ConnectionProfileSchema } from '../../../shared/profile.js';
 import { describeResolution, resolveConnection } from '../../../shared/resolve.js';
@@ -167,7 +168,7 @@ function parseProfile(input: ConnectionProfileInput): Result<ConnectionProfile> 
   const parsed = ConnectionProfileSchema.safeParse(input);
   if (parsed.success) return ok(parsed.data);
   const issues = parsed.error.issues.map((i) => `${i.path.join('.') || 'profile'}: ${i.message}`).join('; ');
-  return fail(appError('invalid-profile', { message: `The connection settings are not valid: ${issues}` }));
+  return fail(appError('invalid-profile', { message: msg('error.profileInvalid', { detail: issues }) }));
 }
 
 async function readCa(file: string | undefined): Promise<Result<string | undefined>> {

@@ -1,6 +1,7 @@
 // Turns whatever the SDK or Node threw (S3 error, bare HEAD status, DNS/TCP/TLS failure, abort) into an
 // AppError from the catalogue, with a detail that names the S3 code, HTTP status and request id.
 import { appError, AppFailure, type ErrorCode } from '../../../shared/errors.js';
+import { msg, type MessageId } from '../../../shared/messages.js';
 import type { AppError } from '../../../shared/result.js';
 import { responseInfo, type ResponseInfo } from './response-info.js';
 
@@ -56,18 +57,17 @@ function accessDenied(facts: Facts, ctx: ErrorContext): AppError {
   const operation = ctx.operation ?? facts.info?.operation;
   if (/request has expired/i.test(facts.message)) return appError('clock-skewed');
   if (!operation) return appError('access-denied');
-  const what = OPERATION_WORDS[operation] ?? `run ${operation}`;
+  const what = OPERATION_WORDS[operation] ? msg(`op.${operation}` as MessageId) : msg('op.other', { operation });
   const bucket = ctx.bucket ?? facts.info?.bucket;
-  const where = bucket ? ` in bucket "${bucket}"` : '';
-  return appError('access-denied', { message: `The keys do not have permission to ${what}${where} (${operation}).` });
+  return appError('access-denied', { message: bucket ? msg('error.permissionIn', { what, bucket, operation }) : msg('error.permission', { what, operation }) });
 }
 
 const S3_CODES: Record<string, Rule> = {
   InvalidAccessKeyId: plain('access-key-unknown'),
   SignatureDoesNotMatch: plain('signature-mismatch'),
   RequestTimeTooSkewed: plain('clock-skewed'),
-  ExpiredToken: () => appError('access-key-unknown', { message: 'The temporary keys have expired.' }),
-  InvalidToken: () => appError('access-key-unknown', { message: 'The temporary keys (session token) are not valid.' }),
+  ExpiredToken: () => appError('access-key-unknown', { message: msg('error.tokenExpired') }),
+  InvalidToken: () => appError('access-key-unknown', { message: msg('error.tokenInvalid') }),
   NoSuchBucket: plain('no-such-bucket'),
   NoSuchKey: plain('no-such-key'),
   PathStyleDomainForbidden: plain('path-style-forbidden'),

@@ -1,6 +1,7 @@
 // The keys a connection signs with: from the environment when both variables are set (servers, CI),
 // otherwise the profile's access key with the secret from the keychain.
 import { appError } from '../../../shared/errors.js';
+import { msg } from '../../../shared/messages.js';
 import type { ConnectionProfile } from '../../../shared/profile.js';
 import { fail, ok, type AppError, type Result } from '../../../shared/result.js';
 import type { EnvSecretStore } from './env-store.js';
@@ -30,7 +31,7 @@ export async function resolveCredentials(
   const halfSet = stores.env.halfSet();
   if (!secret.ok) return fail(noteHalfSet(secret.error, halfSet));
   if (secret.value === undefined) {
-    const missing = appError('secret-missing', { message: `No secret key is stored for the profile "${profile.name}".` });
+    const missing = appError('secret-missing', { message: msg('error.secretMissingFor', { name: profile.name }) });
     return fail(noteHalfSet(missing, halfSet));
   }
   return ok({ accessKeyId: profile.accessKeyId, secretAccessKey: secret.value, source: 'keychain' });

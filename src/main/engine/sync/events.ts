@@ -1,6 +1,7 @@
 // What a folder pair tells the window, the CLI and the tests: its state, per-file progress, and one
 // outcome per item with its reason.
 import type { AppError } from '../../../shared/result.js';
+import type { Msg } from '../../../shared/messages.js';
 import type { RunSummaryView } from '../../../shared/ipc/sync-view.js';
 import type { Gate } from './gates.js';
 import type { Key, Operation, PairState } from './model.js';
@@ -25,6 +26,8 @@ export interface ItemOutcome {
   atMs: number;
   bytes?: number;
   error?: AppError;
+  /** `reason` as a message id with parameters, for the window's languages. */
+  why?: Msg;
 }
 
 export type SyncEvent =

@@ -3,7 +3,8 @@
 // the synced tree one item at a time, only after the step succeeded (DESIGN.md "Executor").
 import path from 'node:path';
 import { stat } from 'node:fs/promises';
-import { appError, AppFailure } from '../../../shared/errors.js';
+import { appError, AppFailure, english } from '../../../shared/errors.js';
+import { msg, type MessageId } from '../../../shared/messages.js';
 import type { AppError } from '../../../shared/result.js';
 import type { ItemOutcome, OutcomeKind } from './events.js';
 import type { Key, LocalEntry, Operation, SyncedEntry } from './model.js';
@@ -24,8 +25,8 @@ export interface ExecContext {
 
 /** Thrown when a precondition no longer holds: the item is deferred to the next scan, not failed. */
 export class Stale extends Error {
-  constructor(readonly why: string) {
-    super(why);
+  constructor(readonly why: Extract<MessageId, `stale.${string}`>) {
+    super(english(msg(why)));
   }
 }
 
@@ -43,14 +44,14 @@ function drop(ctx: ExecContext, key: Key): void {
 
 async function localUnchanged(ctx: ExecContext, local: LocalEntry): Promise<void> {
   const now = await stat(path.join(ctx.root, local.relPath)).catch(() => undefined);
-  if (!now) throw new Stale('the file is gone since the scan');
-  if (now.size !== local.size || Math.trunc(now.mtimeMs) !== Math.trunc(local.mtimeMs)) throw new Stale('the file changed since the scan');
+  if (!now) throw new Stale('stale.gone');
+  if (now.size !== local.size || Math.trunc(now.mtimeMs) !== Math.trunc(local.mtimeMs)) throw new Stale('stale.changed');
 }
 
 async function remoteHas(ctx: ExecContext, key: Key, etag: string | undefined): Promise<void> {
   const found = await ctx.remote.head(key, ctx.signal);
   if ((found?.etag ?? undefined) !== etag) {
-    throw new Stale(etag ? 'the object in the bucket changed since the listing' : 'an object appeared in the bucket since the listing');
+    throw new Stale(etag ? 'stale.objectChanged' : 'stale.objectAppeared');
   }
 }
 
@@ -66,7 +67,7 @@ async function upload(ctx: ExecContext, op: Extract<Operation, { kind: 'upload' 
     signal: ctx.signal,
     onProgress: (delta) => ctx.onProgress?.(op.key, (sent += delta), op.local.size),
   });
-  if (result.status !== 'uploaded') throw new Stale(result.status === 'changed' ? 'the file changed while it was uploaded' : 'the file vanished');
+  if (result.status !== 'uploaded') throw new Stale(result.status === 'changed' ? 'stale.changedDuringUpload' : 'stale.vanished');
   const { size, mtimeMs, ino } = op.local;
   record(ctx, { key: op.key, size, mtimeMs, ino, md5: result.md5, crc64: result.crc64, etag: result.etag, syncedAtMs: ctx.now() });
   return { kind: 'uploaded', bytes: size };
@@ -129,13 +130,16 @@ export async function execute(ctx: ExecContext, op: Operation): Promise<Done> {
 
 /** Runs one operation and describes what happened, never throwing for the item's own failure. */
 export async function executeToOutcome(ctx: ExecContext, op: Operation, toError: (err: unknown) => AppError): Promise<ItemOutcome> {
-  const base = { pairId: ctx.pairId, key: op.key, reason: op.reason };
+  const base = { pairId: ctx.pairId, key: op.key, reason: op.reason, ...(op.why ? { why: op.why } : {}) };
   try {
     const done = await execute(ctx, op);
     return { ...base, ...done, atMs: ctx.now() };
   } catch (err) {
     if (ctx.signal.aborted) throw err;
-    if (err instanceof Stale) return { ...base, kind: 'deferred', reason: `${op.reason}; deferred: ${err.why}`, atMs: ctx.now() };
+    if (err instanceof Stale) {
+      const why = msg('why.deferred', { why: op.why ?? op.reason, stale: msg(err.why) });
+      return { ...base, kind: 'deferred', reason: english(why), why, atMs: ctx.now() };
+    }
     return { ...base, kind: 'failed', error: toError(err), atMs: ctx.now() };
   }
 }

@@ -1,5 +1,7 @@
 // Safety gates (DESIGN.md "Safety gates"): checks on a plan and on what the scan and listing saw,
 // run before anything executes. Any gate pauses the pair in `waiting-for-user` with the plan.
+import { english } from '../../../shared/errors.js';
+import { filesMsg, msg, type Msg, type Params } from '../../../shared/messages.js';
 import { MARKER_FILE, type Key, type Operation, type PairState } from './model.js';
 
 export type GateId =
@@ -20,6 +22,8 @@ export interface Gate {
   hint: string;
   /** The operations this gate holds back (the whole plan when the trees themselves are in doubt). */
   operations: Operation[];
+  /** `message` and `hint` as message ids with parameters, for the window's languages. */
+  i18n: { message: Msg; hint: Msg };
 }
 
 export interface GateThresholds {
@@ -84,47 +88,33 @@ export function reuploads(plan: readonly Operation[], syncedKeys: ReadonlySet<Ke
   return plan.filter((op) => op.kind === 'upload' && (syncedKeys ? syncedKeys.has(op.key) : op.expectEtag !== undefined));
 }
 
-const percent = (share: number): string => `${Math.round(share * 100)}%`;
-const files = (n: number): string => `${n} file${n === 1 ? '' : 's'}`;
-const where = (ctx: GateContext): string => (ctx.root.path ? ` “${ctx.root.path}”` : '');
+const where = (ctx: GateContext): string => ctx.root.path ?? '';
 
-const rootMissing: Check = (plan, ctx) => (ctx.root.exists ? undefined : {
-  id: 'root-missing', operations: [...plan],
-  message: `The folder${where(ctx)} is not there: a drive that is not mounted, or a folder moved or renamed.`,
-  hint: 'Reconnect the drive or choose the folder\'s new location. Nothing in the bucket changes until then.',
-});
+/** A gate whose message and hint are this gate id's messages (English here, translated by the window). */
+function gate(id: GateId, operations: Operation[], params: Params): Gate {
+  const message = msg(`gate.${id}`, params);
+  const hint = msg(`gate.${id}.hint`);
+  return { id, operations, message: english(message), hint: english(hint), i18n: { message, hint } };
+}
 
-const rootUnreadable: Check = (plan, ctx) => (!ctx.root.exists || ctx.root.readable ? undefined : {
-  id: 'root-unreadable', operations: [...plan],
-  message: `COS Sync cannot read the folder${where(ctx)}.`,
-  hint: 'Check its permissions (on macOS, allow COS Sync under Privacy & Security › Files and Folders).',
-});
+const rootMissing: Check = (plan, ctx) => (ctx.root.exists ? undefined : gate('root-missing', [...plan], { path: where(ctx) }));
+
+const rootUnreadable: Check = (plan, ctx) => (!ctx.root.exists || ctx.root.readable ? undefined : gate('root-unreadable', [...plan], { path: where(ctx) }));
 
 const readableRoot = (ctx: GateContext): boolean => ctx.root.exists && ctx.root.readable;
 
-const rootEmpty: Check = (plan, ctx) => (!readableRoot(ctx) || ctx.localCount > 0 || ctx.syncedCount === 0 ? undefined : {
-  id: 'root-empty', operations: [...plan],
-  message: `The folder${where(ctx)} is empty, but ${files(ctx.syncedCount)} were synced from it.`,
-  hint: 'If a drive is not mounted or the files were moved, fix that first. If you emptied the folder on purpose, approve the plan.',
-});
+const rootEmpty: Check = (plan, ctx) => (!readableRoot(ctx) || ctx.localCount > 0 || ctx.syncedCount === 0 ? undefined
+  : gate('root-empty', [...plan], { path: where(ctx), files: filesMsg(ctx.syncedCount) }));
 
-const markerMissing: Check = (plan, ctx) => (!readableRoot(ctx) || ctx.root.hasMarker || ctx.syncedCount === 0 ? undefined : {
-  id: 'marker-missing', operations: [...plan],
-  message: `The folder${where(ctx)} has lost its marker file “${ctx.markerName ?? MARKER_FILE}”, so it may not be the folder that was synced.`,
-  hint: 'An unmounted drive often leaves an empty folder in its place: check the path. If it is the right folder, approve and the marker is written again.',
-});
+const markerMissing: Check = (plan, ctx) => (!readableRoot(ctx) || ctx.root.hasMarker || ctx.syncedCount === 0 ? undefined
+  : gate('marker-missing', [...plan], { path: where(ctx), marker: ctx.markerName ?? MARKER_FILE }));
 
-const listingFailed: Check = (plan, ctx) => (ctx.listing.ok ? undefined : {
-  id: 'listing-failed', operations: [...plan],
-  message: `Listing the bucket failed${ctx.listing.error ? `: ${ctx.listing.error}` : ''}.`,
-  hint: 'Without a complete listing nothing can be compared safely. Check the connection, then sync again.',
-});
+const listingFailed: Check = (plan, ctx) => (ctx.listing.ok ? undefined : gate('listing-failed', [...plan], { error: ctx.listing.error ?? '' }));
 
-const listingEmpty: Check = (plan, ctx) => (!ctx.listing.ok || ctx.remoteCount > 0 || ctx.syncedCount === 0 ? undefined : {
-  id: 'listing-empty', operations: [...plan],
-  message: `The bucket listing came back empty, but ${files(ctx.syncedCount)} were synced to it.`,
-  hint: 'Check the bucket, prefix and region of this folder pair. If the objects really were removed, approve to upload everything again.',
-});
+const listingEmpty: Check = (plan, ctx) => (!ctx.listing.ok || ctx.remoteCount > 0 || ctx.syncedCount === 0 ? undefined
+  : gate('listing-empty', [...plan], { files: filesMsg(ctx.syncedCount) }));
+
+const percent = (share: number): number => Math.round(share * 100);
 
 const tooManyDeletes: Check = (plan, ctx, t) => {
   const removed = removals(plan);
@@ -132,24 +122,18 @@ const tooManyDeletes: Check = (plan, ctx, t) => {
   const overShare = ctx.syncedCount >= t.minSyncedForShare && share > t.maxDeleteShare;
   if (removed.length === 0 || (removed.length <= t.maxDeletes && !overShare)) return undefined;
   const trashed = removed.filter((op) => op.kind === 'trashRemote').length;
-  const outright = removed.length - trashed;
-  const how = outright === 0 ? 'to the bucket\'s trash' : trashed === 0 ? 'deleted outright' : `${trashed} to the trash, ${outright} deleted outright`;
-  return {
-    id: 'too-many-deletes', operations: removed,
-    message: `This sync would remove ${files(removed.length)} from the bucket (${how}): ${percent(share)} of the ${ctx.syncedCount} synced, over the limit of ${t.maxDeletes} or ${percent(t.maxDeleteShare)}.`,
-    hint: 'Check that the folder is the right one and intact. If the removals are intended, approve the plan, or raise the limits in the folder pair\'s settings.',
-  };
+  const deleted = removed.length - trashed;
+  const how = deleted === 0 ? msg('gate.how.trash') : trashed === 0 ? msg('gate.how.delete') : msg('gate.how.mixed', { trashed, deleted });
+  return gate('too-many-deletes', removed, {
+    files: filesMsg(removed.length), how, share: percent(share), synced: ctx.syncedCount, max: t.maxDeletes, maxShare: percent(t.maxDeleteShare),
+  });
 };
 
 const allChanged: Check = (plan, ctx, t) => {
   const again = reuploads(plan, ctx.syncedKeys);
   const share = ctx.syncedCount > 0 ? again.length / ctx.syncedCount : 0;
   if (ctx.syncedCount < t.minSyncedForShare || share <= t.maxChangedShare) return undefined;
-  return {
-    id: 'all-changed', operations: again,
-    message: `${files(again.length)} of the ${ctx.syncedCount} synced (${percent(share)}) look changed and would be uploaded again, as after a restore from a backup that reset modification times.`,
-    hint: 'If their contents really changed, approve the plan. If not, approving still works but uploads them all again.',
-  };
+  return gate('all-changed', again, { files: filesMsg(again.length), synced: ctx.syncedCount, share: percent(share) });
 };
 
 /** Root and listing problems first: they explain the others. */

@@ -4,6 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import { appError, AppFailure } from '../../../shared/errors.js';
+import { msg } from '../../../shared/messages.js';
 
 /** The user's rules, at the pair root. */
 export const IGNORE_FILE = '.cossyncignore';
@@ -127,8 +128,8 @@ async function readUserRules(file: string): Promise<string> {
     // Going on without the user's rules could upload what they meant to keep private: refuse instead.
     throw new AppFailure(
       appError('unknown', {
-        message: `The ${IGNORE_FILE} file of this folder could not be read, so nothing was synced.`,
-        hint: `Check that ${IGNORE_FILE} is a readable text file, or remove it.`,
+        message: msg('error.ignoreUnreadable', { file: IGNORE_FILE }),
+        hint: msg('hint.ignoreUnreadable', { file: IGNORE_FILE }),
         detail: `${file}: ${(error as Error).message}`,
       }),
     );

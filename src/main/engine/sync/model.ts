@@ -1,5 +1,6 @@
 // The sync engine's vocabulary (DESIGN.md "three trees"): what the local scan saw, what the bucket listing
 // saw, what we last knew to be identical on both sides, and the operations a plan is made of.
+import type { Msg } from '../../../shared/messages.js';
 
 /** An object key relative to the pair's prefix: NFC, `/`-separated, no leading `/`. */
 export type Key = string;
@@ -50,6 +51,8 @@ interface Base {
   key: Key;
   /** Why, in the user's words: shown in --dry-run, the activity log and gates. */
   reason: string;
+  /** `reason` as a message id with parameters, for the window's languages. */
+  why?: Msg;
 }
 
 export type Operation =

@@ -3,6 +3,7 @@
 import { setMaxListeners } from 'node:events';
 import type { FolderPair } from '../../../shared/pair.js';
 import type { AppError } from '../../../shared/result.js';
+import { declineHeld, type DeclinedUploads, type DeclineResult, type HeldPlan } from './decline.js';
 import type { SyncEvent } from './events.js';
 import type { IgnoreRules } from './ignore-rules.js';
 import type { KeyLimits } from './keys.js';
@@ -26,6 +27,8 @@ export interface PairRunnerDeps {
   dryRun?: boolean;
   /** Replaces chokidar in tests. */
   watch?: (root: string, options: WatchOptions) => FolderWatch;
+  /** Where Keep on a held plan records the uploads it declined (absent: Keep on all-changed declines nothing). */
+  declined?: DeclinedUploads;
 }
 
 const ERROR_RETRY_MS = [5_000, 30_000, 120_000, 600_000];
@@ -46,6 +49,8 @@ export class PairRunner {
   #running: Promise<void> | undefined;
   #watcher: FolderWatch | undefined;
   #approved = false;
+  /** The plan the gates held back, while waiting for the user. */
+  #heldPlan: HeldPlan | undefined;
   #errors = 0;
   #stopped = false;
   /** Delayed requests (a file still being written, a retry after an error). */
@@ -153,6 +158,29 @@ export class PairRunner {
     }
   }
 
+  /**
+   * The user looked at the held plan and chose Keep: declines what the gates held back (decline.ts says what
+   * that means per gate; nothing is deleted). Undefined when no plan is held.
+   */
+  async decline(): Promise<DeclineResult | undefined> {
+    await this.#running?.catch(() => undefined);
+    const held = this.#heldPlan;
+    if (!held || this.#state !== 'waiting-for-user') return undefined;
+    this.#heldPlan = undefined;
+    const result = declineHeld(held, {
+      pairId: this.pairId, state: this.deps.state, now: this.deps.now ?? Date.now, ...(this.deps.declined ? { declined: this.deps.declined } : {}),
+    });
+    this.#cache = {}; // the synced tree changed under the cache: the next pass reads it afresh
+    result.outcomes.forEach((outcome) => this.deps.emit({ type: 'outcome', outcome }));
+    this.deps.emit({ type: 'notice', pairId: this.pairId, error: result.notice });
+    if (result.pause) this.pause();
+    else {
+      this.#setState('idle');
+      this.request('full');
+    }
+    return result;
+  }
+
   async stop(): Promise<void> {
     this.#stopped = true;
     clearTimeout(this.#timer);
@@ -195,13 +223,14 @@ export class PairRunner {
     this.#approved = false;
     try {
       const result = await syncOnce({
-        ...this.deps, cache: this.#cache, only, approved, stabilityMs: this.deps.stabilityMs ?? DEFAULT_STABILITY_MS,
+        ...this.deps, cache: this.#cache, only, approved, declined: this.deps.declined?.load(this.pairId), stabilityMs: this.deps.stabilityMs ?? DEFAULT_STABILITY_MS,
         signal: this.#abort.signal, now: this.deps.now ?? Date.now, onPhase: (phase) => this.#setState(phase),
       });
       this.lastResult = result;
       this.#errors = 0;
       this.lastError = undefined;
       this.deps.emit({ type: 'run', pairId: this.pairId, phase: 'finished', summary: result });
+      this.#heldPlan = result.gated ? { gates: result.gates ?? [], operations: result.operations } : undefined;
       this.#setState(result.gated ? 'waiting-for-user' : 'idle');
       if (result.recheckInMs !== undefined) this.request(result.recheckPaths ?? 'full', result.recheckInMs);
       if (!only && !this.#cleanedUp && !this.deps.dryRun) await this.#abortStaleUploads();

@@ -1,5 +1,7 @@
 // The planner's decision table: one small named rule per row (the table itself is documented in
 // plan.ts). A rule is a declarative pattern over a key's Situation plus the operations it yields.
+import { english } from '../../../shared/errors.js';
+import { msg, type Msg } from '../../../shared/messages.js';
 import type { DeletePolicy, Key, LocalEntry, Operation, RemoteEntry, SyncedEntry } from './model.js';
 
 /** A side against the synced tree. `new`: present, never synced. `deleted`: synced, now gone. */
@@ -66,98 +68,98 @@ export function ruleFor(s: Situation, policy: DeletePolicy): Rule | undefined {
 }
 
 // ---- operation builders: each returns [] when the entry it needs is missing, so rules stay total.
+// Reasons are messages (ids with parameters): `reason` is their English, `why` lets the window translate.
 
-function upload(s: Situation, reason: string, expectEtag?: string): Operation[] {
+const told = (why: Msg) => ({ reason: english(why), why });
+
+function upload(s: Situation, why: Msg, expectEtag?: string): Operation[] {
   if (!s.local) return [];
   return [expectEtag === undefined
-    ? { kind: 'upload', key: s.key, local: s.local, reason }
-    : { kind: 'upload', key: s.key, local: s.local, reason, expectEtag }];
+    ? { kind: 'upload', key: s.key, local: s.local, ...told(why) }
+    : { kind: 'upload', key: s.key, local: s.local, ...told(why), expectEtag }];
 }
 
-function trash(s: Situation, ctx: RuleContext, why: string): Operation[] {
+function trash(s: Situation, ctx: RuleContext, why: Msg): Operation[] {
   if (!s.remote) return [];
   const trashKey = ctx.trashKeyFor(s.key);
-  return [{ kind: 'trashRemote', key: s.key, trashKey, expectEtag: s.remote.etag, reason: `${why}: moved to the bucket's trash as “${trashKey}”.` }];
+  return [{ kind: 'trashRemote', key: s.key, trashKey, expectEtag: s.remote.etag, ...told(msg('why.trashed', { why, trashKey })) }];
 }
 
 /** Someone else's version is kept recoverable in the trash, then the folder's version takes its place. */
-function trashThenUpload(s: Situation, ctx: RuleContext, why: string): Operation[] {
-  return [...trash(s, ctx, why), ...upload(s, `${why}: the folder's version is uploaded after the bucket's was moved to the trash.`)];
+function trashThenUpload(s: Situation, ctx: RuleContext, why: Msg): Operation[] {
+  return [...trash(s, ctx, why), ...upload(s, msg('why.replaced', { why }))];
 }
 
-function adopt(s: Situation, reason: string): Operation[] {
-  return s.local && s.remote ? [{ kind: 'adopt', key: s.key, local: s.local, remote: s.remote, reason }] : [];
+function adopt(s: Situation, why: Msg): Operation[] {
+  return s.local && s.remote ? [{ kind: 'adopt', key: s.key, local: s.local, remote: s.remote, ...told(why) }] : [];
 }
 
-function forget(s: Situation, reason: string): Operation[] {
-  return s.synced ? [{ kind: 'forget', key: s.key, reason }] : [];
+function forget(s: Situation, why: Msg): Operation[] {
+  return s.synced ? [{ kind: 'forget', key: s.key, ...told(why) }] : [];
 }
 
-function deleteRemote(s: Situation, reason: string): Operation[] {
-  return s.remote ? [{ kind: 'deleteRemote', key: s.key, expectEtag: s.remote.etag, reason }] : [];
+function deleteRemote(s: Situation, why: Msg): Operation[] {
+  return s.remote ? [{ kind: 'deleteRemote', key: s.key, expectEtag: s.remote.etag, ...told(why) }] : [];
 }
 
 function copyFrom(s: Situation): Operation[] {
   if (!s.local || s.rename?.role !== 'target') return [];
   const { fromKey, expectSourceEtag } = s.rename;
-  const reason = `Renamed or moved from “${fromKey}” in the folder: copied inside the bucket instead of uploaded again.`;
-  return [{ kind: 'copyRemote', key: s.key, fromKey, local: s.local, expectSourceEtag, reason }];
+  return [{ kind: 'copyRemote', key: s.key, fromKey, local: s.local, expectSourceEtag, ...told(msg('why.renamedCopy', { from: fromKey })) }];
 }
 
-const renamedTo = (s: Situation): string => (s.rename?.role === 'source' ? `“${s.rename.toKey}”` : 'a new name');
+const renamedTo = (s: Situation): Msg => (s.rename?.role === 'source' ? msg('why.renamedTo', { key: s.rename.toKey }) : msg('why.aNewName'));
 const nothing = (): Operation[] => [];
-
-const OTHERS = 'not uploaded by this folder pair';
 
 export const RULES: readonly Rule[] = [
   { name: 'ignored-synced-forget', when: { ignored: true, local: ['unchanged', 'changed', 'deleted'] },
-    then: (s) => forget(s, 'Now matched by an ignore rule: no longer synced; the bucket\'s copy is left as it is.') },
+    then: (s) => forget(s, msg('why.ignoredForget')) },
   { name: 'ignored-unsynced-nothing', when: { ignored: true, local: ['new', 'absent'] }, then: nothing },
 
   { name: 'renamed-copy', when: { rename: 'target', local: ['new'], remote: ['absent'] }, then: copyFrom },
   { name: 'renamed-source-trash', when: { rename: 'source', local: ['deleted'], remote: ['unchanged'], policy: ['trash'] },
-    then: (s, ctx) => trash(s, ctx, `Renamed or moved to ${renamedTo(s)} in the folder; the old object (delete policy “trash”)`) },
+    then: (s, ctx) => trash(s, ctx, msg('why.renamedTrash', { to: renamedTo(s) })) },
   { name: 'renamed-source-delete', when: { rename: 'source', local: ['deleted'], remote: ['unchanged'], policy: ['delete'] },
-    then: (s) => deleteRemote(s, `Renamed or moved to ${renamedTo(s)} in the folder: the old object is deleted (delete policy “delete”).`) },
+    then: (s) => deleteRemote(s, msg('why.renamedDelete', { to: renamedTo(s) })) },
   { name: 'renamed-source-keep', when: { rename: 'source', local: ['deleted'], remote: ['unchanged'], policy: ['keep'] },
-    then: (s) => forget(s, `Renamed or moved to ${renamedTo(s)} in the folder: the old object stays in the bucket (delete policy “keep”) and is no longer synced.`) },
+    then: (s) => forget(s, msg('why.renamedKeep', { to: renamedTo(s) })) },
 
-  { name: 'new-upload', when: { local: ['new'], remote: ['absent'] }, then: (s) => upload(s, 'New in the folder: uploaded.') },
+  { name: 'new-upload', when: { local: ['new'], remote: ['absent'] }, then: (s) => upload(s, msg('why.new')) },
   { name: 'new-identical-adopt', when: { local: ['new'], remote: ['new'], content: ['same'] },
-    then: (s) => adopt(s, 'Already in the bucket with the same size and content hash: adopted, not uploaded again.') },
+    then: (s) => adopt(s, msg('why.newIdentical')) },
   { name: 'new-differs-trash-then-upload', when: { local: ['new'], remote: ['new'], content: ['different'] },
-    then: (s, ctx) => trashThenUpload(s, ctx, `A different object is already at this key (${OTHERS})`) },
+    then: (s, ctx) => trashThenUpload(s, ctx, msg('why.newDiffers')) },
   { name: 'new-unverifiable-trash-then-upload', when: { local: ['new'], remote: ['new'], content: ['unknown'] },
-    then: (s, ctx) => trashThenUpload(s, ctx, `An object is already at this key (${OTHERS}) and no shared content hash proves it identical`) },
+    then: (s, ctx) => trashThenUpload(s, ctx, msg('why.newUnverifiable')) },
   { name: 'bucket-only-left-alone', when: { local: ['absent'], remote: ['new'] }, then: nothing },
 
   { name: 'unchanged-nothing', when: { local: ['unchanged'], remote: ['unchanged'] }, then: nothing },
   { name: 'bucket-changed-identical-adopt', when: { local: ['unchanged'], remote: ['changed'], content: ['same'] },
-    then: (s) => adopt(s, 'The object was rewritten in the bucket with the same content: adopted.') },
+    then: (s) => adopt(s, msg('why.bucketSame')) },
   { name: 'bucket-changed-restore', when: { local: ['unchanged'], remote: ['changed'], content: ['different', 'unknown'] },
-    then: (s, ctx) => trashThenUpload(s, ctx, 'Changed in the bucket by someone else; in upload direction the folder is the source of truth') },
+    then: (s, ctx) => trashThenUpload(s, ctx, msg('why.bucketChanged')) },
   { name: 'bucket-deleted-restore', when: { local: ['unchanged'], remote: ['deleted'] },
-    then: (s) => upload(s, 'Deleted from the bucket by someone else; in upload direction the folder is the source of truth: uploaded again.') },
+    then: (s) => upload(s, msg('why.bucketDeleted')) },
 
   { name: 'touched-adopt', when: { local: ['changed'], remote: ['unchanged'], localVsSynced: ['same'] },
-    then: (s) => adopt(s, 'Only the modification time changed (same size and content hash): recorded, not uploaded again.') },
+    then: (s) => adopt(s, msg('why.touched')) },
   { name: 'changed-upload', when: { local: ['changed'], remote: ['unchanged'] },
-    then: (s) => upload(s, 'Changed in the folder: uploaded over the version this pair uploaded last.', s.remote?.etag) },
+    then: (s) => upload(s, msg('why.changed'), s.remote?.etag) },
   { name: 'both-changed-identical-adopt', when: { local: ['changed'], remote: ['changed'], content: ['same'] },
-    then: (s) => adopt(s, 'Changed in the folder and in the bucket to the same content: adopted.') },
+    then: (s) => adopt(s, msg('why.bothSame')) },
   { name: 'both-changed-conflict', when: { local: ['changed'], remote: ['changed'], content: ['different', 'unknown'] },
-    then: (s, ctx) => trashThenUpload(s, ctx, 'Conflict: changed in the folder and, by someone else, in the bucket; both are kept') },
+    then: (s, ctx) => trashThenUpload(s, ctx, msg('why.conflict')) },
   { name: 'changed-bucket-deleted-upload', when: { local: ['changed'], remote: ['deleted'] },
-    then: (s) => upload(s, 'Changed in the folder and deleted from the bucket by someone else: uploaded.') },
+    then: (s) => upload(s, msg('why.changedBucketDeleted')) },
 
   { name: 'deleted-trash', when: { local: ['deleted'], remote: ['unchanged'], policy: ['trash'] },
-    then: (s, ctx) => trash(s, ctx, 'Deleted from the folder (delete policy “trash”)') },
+    then: (s, ctx) => trash(s, ctx, msg('why.deletedTrash')) },
   { name: 'deleted-delete', when: { local: ['deleted'], remote: ['unchanged'], policy: ['delete'] },
-    then: (s) => deleteRemote(s, 'Deleted from the folder: deleted from the bucket (delete policy “delete”).') },
+    then: (s) => deleteRemote(s, msg('why.deletedDelete')) },
   { name: 'deleted-keep-forget', when: { local: ['deleted'], remote: ['unchanged'], policy: ['keep'] },
-    then: (s) => forget(s, 'Deleted from the folder: the object stays in the bucket (delete policy “keep”) and is no longer synced.') },
+    then: (s) => forget(s, msg('why.deletedKeep')) },
   { name: 'deleted-bucket-changed-keep', when: { local: ['deleted'], remote: ['changed'] },
-    then: (s) => forget(s, 'Deleted from the folder, but changed in the bucket by someone else since: their version is kept and no longer synced.') },
+    then: (s) => forget(s, msg('why.deletedBucketChanged')) },
   { name: 'deleted-both-forget', when: { local: ['deleted'], remote: ['deleted'] },
-    then: (s) => forget(s, 'Deleted from the folder and from the bucket: nothing left to sync.') },
+    then: (s) => forget(s, msg('why.deletedBoth')) },
 ];

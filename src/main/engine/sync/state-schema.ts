@@ -69,10 +69,36 @@ CREATE TABLE trash_notes (
 ) WITHOUT ROWID;
 `;
 
+// The recent-activity log (bounded per pair by ActivityLog), and the uploads the user declined on a held plan
+// (refused while the file keeps the size and mtime it had then).
+const V3_ACTIVITY = `
+CREATE TABLE activity (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  pair_id TEXT NOT NULL,
+  at_ms INTEGER NOT NULL,
+  key TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  bytes INTEGER,
+  extra TEXT
+);
+CREATE INDEX activity_by_pair ON activity (pair_id, id);
+
+CREATE TABLE declined (
+  pair_id TEXT NOT NULL,
+  key TEXT NOT NULL,
+  size INTEGER NOT NULL,
+  mtime_ms REAL NOT NULL,
+  declined_at_ms INTEGER NOT NULL,
+  PRIMARY KEY (pair_id, key)
+) WITHOUT ROWID;
+`;
+
 /** In ascending version order; append, never edit one that has shipped. */
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, up: (db) => db.exec(V1) },
   { version: 2, up: (db) => db.exec(V2_TRASH_NOTES) },
+  { version: 3, up: (db) => db.exec(V3_ACTIVITY) },
 ];
 
 export const CURRENT_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -315,6 +315,11 @@ export class SqliteSyncState implements SyncState {
     if (this.#db.open) this.#db.close();
   }
 
+  /** The open database, for the stores that share its file (the activity log, declined uploads). */
+  get database(): Database.Database {
+    return this.#db;
+  }
+
   #withParts(row: UploadRow): UploadRecord {
     const parts = (this.#stmt.parts.all(row.upload_id) as PartRow[]).map(fromPartRow);
     return {

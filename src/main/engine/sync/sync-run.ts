@@ -3,12 +3,14 @@
 import { stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import pLimit from 'p-limit';
-import { AppFailure } from '../../../shared/errors.js';
+import { AppFailure, english } from '../../../shared/errors.js';
+import { msg, type Msg } from '../../../shared/messages.js';
 import type { FolderPair } from '../../../shared/pair.js';
 import type { AppError } from '../../../shared/result.js';
 import type { RunSummary, SyncEvent } from './events.js';
 import { executeToOutcome, type ExecContext } from './executor.js';
-import { gatePlan } from './gates.js';
+import { declinedStill, type DeclinedUpload } from './decline.js';
+import { gatePlan, type Gate } from './gates.js';
 import { addHashes } from './hash-candidates.js';
 import type { IgnoreRules } from './ignore-rules.js';
 import type { KeyLimits } from './keys.js';
@@ -36,6 +38,8 @@ export interface RunInput {
   only?: readonly string[];
   /** Run a held plan although gates trip (the user chose Apply). */
   approved?: boolean;
+  /** Uploads the user declined on a held plan (Keep): refused while the file is as it was then. */
+  declined?: ReadonlyMap<Key, DeclinedUpload>;
   dryRun?: boolean;
   /** Files modified more recently than this are still being written: they wait. */
   stabilityMs: number;
@@ -52,6 +56,8 @@ export interface RunResult extends RunSummary {
   recheckInMs?: number;
   /** The files to look at then (still being written); undefined with recheckInMs: a full pass. */
   recheckPaths?: string[];
+  /** The gates that held the plan back, when `gated`. */
+  gates?: Gate[];
 }
 
 const PHASES: Operation['kind'][][] = [['copyRemote'], ['trashRemote'], ['upload', 'adopt'], ['deleteRemote', 'forget']];
@@ -84,22 +90,26 @@ async function scan(input: RunInput): Promise<ScanResult & { local: Map<Key, Loc
 
 function waitingFiles(input: RunInput, local: Map<Key, LocalEntry>, skipped: ScanResult['skipped']) {
   const refused = new Map<Key, string>();
-  for (const item of skipped) if (item.key && item.reason !== 'ignored') refused.set(item.key, `${item.reason}: ${item.detail}`);
+  /** The refusals as messages, for the window's languages. */
+  const told = new Map<Key, Msg>();
+  const refuse = (key: Key, why: Msg) => (refused.set(key, english(why)), told.set(key, why));
+  for (const item of skipped) if (item.key && item.reason !== 'ignored') refuse(item.key, msg('why.skipped', { reason: msg(`skip.${item.reason}`), detail: item.detail }));
+  for (const key of declinedStill(input.declined, local)) refuse(key, msg('why.declinedUpload'));
   const now = input.now();
   let recheckInMs: number | undefined;
   const recheckPaths: string[] = [];
   for (const [key, entry] of local) {
     const age = now - entry.mtimeMs;
     if (age >= 0 && age < input.stabilityMs) {
-      refused.set(key, 'still being written: waits until it stops changing');
+      refuse(key, msg('why.stillWriting'));
       recheckInMs = Math.min(recheckInMs ?? Infinity, input.stabilityMs - age + 50);
       recheckPaths.push(entry.relPath);
     }
   }
   for (const failure of input.state.listFailures(input.pair.id)) {
-    if (failure.nextAttemptMs > now) refused.set(failure.key, `waiting to retry after: ${failure.lastError}`);
+    if (failure.nextAttemptMs > now) refuse(failure.key, msg('why.retryAfter', { error: failure.lastError }));
   }
-  return { refused, recheckInMs, recheckPaths };
+  return { refused, told, recheckInMs, recheckPaths };
 }
 
 export async function syncOnce(input: RunInput): Promise<RunResult> {
@@ -109,14 +119,18 @@ export async function syncOnce(input: RunInput): Promise<RunResult> {
   const root = await rootFacts(pair.localPath, cache.synced, input.approved === true);
   const scanned = root.exists ? await scan(input) : { local: new Map<Key, LocalEntry>(), skipped: [], tree: new Map(), rootStatus: 'missing' as const };
   if (!input.only || !cache.remote) cache.remote = await input.remote.list(input.signal);
-  const { refused, recheckInMs, recheckPaths } = waitingFiles(input, scanned.local, scanned.skipped);
+  const { refused, told, recheckInMs, recheckPaths } = waitingFiles(input, scanned.local, scanned.skipped);
   await addHashes(pair.localPath, { local: scanned.local, remote: cache.remote, synced: cache.synced }, input.remote, input.signal);
   cache.local = scanned.local;
   const plan = makePlan(scanned.local, cache.remote, cache.synced, {
     direction: 'upload', deletePolicy: pair.deletePolicy, trashPrefix: trashPrefixFor(new Date(input.now())),
     isIgnored: (key) => input.ignore.ignores(key, false), refused, keyPrefix: pair.prefix, keyLimits: input.keyLimits,
   });
-  for (const r of plan.refused) input.emit({ type: 'outcome', outcome: { pairId: pair.id, key: r.key, kind: r.message.startsWith('still being written') ? 'deferred' : 'refused', reason: r.message, atMs: input.now() } });
+  for (const r of plan.refused) {
+    const why = told.get(r.key);
+    const kind = why?.id === 'why.stillWriting' ? 'deferred' : 'refused';
+    input.emit({ type: 'outcome', outcome: { pairId: pair.id, key: r.key, kind, reason: r.message, ...(why && english(why) === r.message ? { why } : {}), atMs: input.now() } });
+  }
   const summary = emptySummary(plan.operations.length, plan.refused.length);
   const gated = gatePlan(plan.operations, {
     // Files the scan refused (name collisions, unreadable) are still there: the folder is not empty.
@@ -127,7 +141,7 @@ export async function syncOnce(input: RunInput): Promise<RunResult> {
   });
   if (gated.state === 'waiting-for-user' && !input.approved) {
     input.emit({ type: 'gated', pairId: pair.id, gates: gated.gates, operations: gated.operations });
-    return { ...summary, gated: true, inSync: false, operations: plan.operations, recheckInMs, recheckPaths };
+    return { ...summary, gated: true, inSync: false, operations: plan.operations, recheckInMs, recheckPaths, gates: gated.gates };
   }
   if (input.dryRun) return { ...summary, inSync: plan.operations.length === 0, operations: plan.operations, recheckInMs, recheckPaths };
   input.onPhase?.('syncing');

@@ -4,13 +4,18 @@ import path from 'node:path';
 import { stat } from 'node:fs/promises';
 import { randomUUID } from 'node:crypto';
 import { appError, AppFailure } from '../../../shared/errors.js';
+import { msg } from '../../../shared/messages.js';
 import { FolderPairSchema, findOverlap, normalisePrefix, type FolderPair, type FolderPairInput } from '../../../shared/pair.js';
 import { validateBucketName } from '../../../shared/bucket.js';
 import { fail, ok, type Result } from '../../../shared/result.js';
 import type { SettingsStore } from '../config/settings-store.js';
 import type { ConnectionService } from '../connection/service.js';
 import { toAppError } from '../s3/error-map.js';
-import type { SyncEvent, SyncListener } from './events.js';
+import type { ActivityLog } from './activity-log.js';
+import type { DeclinedUploads, DeclineResult } from './decline.js';
+import type { ItemOutcome, SyncEvent, SyncListener } from './events.js';
+import { readIgnoreFile, saveIgnoreFile } from './ignore-edit.js';
+import type { PairChanges } from '../../../shared/pair-edit.js';
 import { loadIgnoreRules } from './ignore-rules.js';
 import { keyLimitsFor } from './keys.js';
 import type { PairState } from './model.js';
@@ -31,6 +36,10 @@ export interface SyncServiceDeps {
   caseInsensitivePaths?: boolean;
   watch?: PairRunnerDeps['watch'];
   stabilityMs?: number;
+  /** Keeps every outcome (recent activity after a restart). */
+  activity?: ActivityLog;
+  /** Where Keep on a held plan records the uploads it declined. */
+  declined?: DeclinedUploads;
 }
 
 export interface PairStatus {
@@ -54,7 +63,68 @@ export class SyncService {
     return () => this.#listeners.delete(listener);
   }
 
-  #emit = (event: SyncEvent) => this.#listeners.forEach((listener) => listener(event));
+  #emit = (event: SyncEvent) => {
+    if (event.type === 'outcome') this.deps.activity?.record(event.outcome);
+    this.#listeners.forEach((listener) => listener(event));
+  };
+
+  /** The newest per-item outcomes, oldest first (the last ACTIVITY_PER_PAIR of each pair are kept). */
+  recentActivity(options: { pairId?: string; limit?: number } = {}): ItemOutcome[] {
+    return this.deps.activity?.recent(options) ?? [];
+  }
+
+  /**
+   * Changes a pair's settings. The bucket, prefix and connection are fixed: the synced state describes that
+   * target, so a new one is a new pair (remove it and add the folder again). A running pair restarts with the
+   * new settings (a transfer in progress resumes).
+   */
+  async updatePair(changes: PairChanges): Promise<Result<FolderPair>> {
+    const pair = this.#find(changes.id);
+    if (!pair) return fail(appError('pair-not-found'));
+    const prefix = changes.prefix === undefined ? ok(pair.prefix) : normalisePrefix(changes.prefix);
+    if (!prefix.ok) return fail({ ...prefix.error, field: 'prefix' });
+    const moved = (['bucket', 'profile'] as const).find((k) => changes[k] !== undefined && changes[k] !== pair[k]) ?? (prefix.value !== pair.prefix ? 'prefix' : undefined);
+    if (moved) return fail({ ...appError('invalid-argument', { message: msg('error.targetFixed'), hint: msg('hint.targetFixed') }), field: moved });
+    const { id: _id, bucket: _b, prefix: _p, profile: _pr, ...settable } = changes;
+    const updated = FolderPairSchema.parse({ ...pair, ...Object.fromEntries(Object.entries(settable).filter(([, v]) => v !== undefined)) });
+    const saved = await this.deps.settings.update((s) => ({ ...s, pairs: s.pairs.map((p) => (p.id === pair.id ? updated : p)) }));
+    if (!saved.ok) return saved;
+    const runner = this.#runners.get(pair.id);
+    if (runner) {
+      await runner.stop();
+      this.#runners.delete(pair.id);
+      await this.#startOrReport(updated);
+    }
+    return ok(updated);
+  }
+
+  /** The folder's `.cossyncignore` ('' when it has none). */
+  async readIgnoreRules(id: string): Promise<Result<string>> {
+    const pair = this.#find(id);
+    return pair ? readIgnoreFile(pair.localPath) : fail(appError('pair-not-found'));
+  }
+
+  /** Checks and saves the folder's `.cossyncignore` (the old one kept as `.cossyncignore~`); a full pass follows. */
+  async saveIgnoreRules(id: string, text: string): Promise<Result<string>> {
+    const pair = this.#find(id);
+    if (!pair) return fail(appError('pair-not-found'));
+    const saved = await saveIgnoreFile(pair.localPath, text);
+    if (saved.ok) this.#runners.get(id)?.request('full');
+    return saved;
+  }
+
+  /** Keep on a held plan: declines it (decline.ts); a pair whose folder is in doubt stays paused, saved so. */
+  async decline(id: string): Promise<Result<DeclineResult>> {
+    const runner = this.#runners.get(id);
+    if (!runner) return fail(appError('pair-not-found'));
+    const result = await runner.decline();
+    if (!result) return fail(appError('invalid-argument', { message: msg('error.nothingHeld'), hint: msg('hint.nothingHeld') }));
+    if (result.pause) {
+      const saved = await this.deps.settings.update((s) => ({ ...s, pairs: s.pairs.map((p) => (p.id === id ? { ...p, paused: true } : p)) }));
+      if (!saved.ok) return saved;
+    }
+    return ok(result);
+  }
 
   listPairs(): PairStatus[] {
     return this.deps.settings.get().pairs.map((pair) => {
@@ -67,7 +137,7 @@ export class SyncService {
   async preparePair(input: Omit<FolderPairInput, 'id'> & { id?: string }): Promise<Result<FolderPair>> {
     const localPath = path.resolve(input.localPath);
     const dir = await stat(localPath).catch(() => undefined);
-    if (!dir?.isDirectory()) return fail(appError('root-missing', { message: `The folder ${localPath} does not exist or is not a folder.`, hint: 'Choose an existing folder.' }));
+    if (!dir?.isDirectory()) return fail(appError('root-missing', { message: msg('error.folderMissing', { path: localPath }), hint: msg('hint.chooseFolder') }));
     const profile = this.deps.settings.getProfile(input.profile);
     if (!profile.ok) return profile;
     const bucket = validateBucketName(input.bucket, profile.value.provider);
@@ -94,6 +164,8 @@ export class SyncService {
     const saved = await this.deps.settings.update((s) => ({ ...s, pairs: s.pairs.filter((p) => p.id !== id) }));
     if (!saved.ok) return saved;
     this.deps.state.forgetPair(id);
+    this.deps.activity?.forgetPair(id);
+    this.deps.declined?.forgetPair(id);
     return ok({ removed: true });
   }
 
@@ -208,6 +280,7 @@ export class SyncService {
   async stop(): Promise<void> {
     await Promise.all([...this.#runners.values()].map((r) => r.stop()));
     this.#runners.clear();
+    this.deps.activity?.flush();
   }
 
   /** Pairs on different profiles still overlap when the profiles point at the same service. */
@@ -231,7 +304,7 @@ export class SyncService {
     }
     const runner = new PairRunner({
       pair, remote, state: this.deps.state, ignore, keyLimits: keyLimitsFor(connection.value.resolved.provider),
-      emit: this.#emit, toError, now: this.deps.now, watch: this.deps.watch, stabilityMs: this.deps.stabilityMs, dryRun,
+      emit: this.#emit, toError, now: this.deps.now, watch: this.deps.watch, stabilityMs: this.deps.stabilityMs, dryRun, declined: this.deps.declined,
     });
     this.#runners.set(pair.id, runner);
     return ok(runner);

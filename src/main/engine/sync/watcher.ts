@@ -3,6 +3,7 @@
 import { isAbsolute, relative, sep } from 'node:path';
 import { watch } from 'chokidar';
 import { appError } from '../../../shared/errors.js';
+import { msg } from '../../../shared/messages.js';
 import type { AppError } from '../../../shared/result.js';
 import { IGNORE_FILE, type IgnoreRules } from './ignore-rules.js';
 import { toKey } from './keys.js';
@@ -175,13 +176,13 @@ export function watchError(error: unknown, root: string): AppError {
   }
   if (code === 'EMFILE') {
     return appError('watch-limit', {
-      message: 'Too many files are open to watch this folder, so some changes are only noticed by the regular full scans.',
-      hint: 'Raise the open-file limit (`ulimit -n`), or ignore large folders in .cossyncignore.',
+      message: msg('error.tooManyOpen'),
+      hint: msg('hint.tooManyOpen'),
       detail,
     });
   }
   return appError('unknown', {
-    message: 'Watching this folder for changes failed; changes are still found by the regular full scans.',
+    message: msg('error.watchFailed'),
     detail,
   });
 }

@@ -8,6 +8,7 @@ import { ActivityView } from './activity-view.js';
 import { buildAddPair } from './add-pair.js';
 import { PairCard, type PairActions } from './pair-card.js';
 import { fileActions } from './file-actions.js';
+import { savedMessage } from './pair-edit.js';
 
 export interface FoldersScreen {
   store: SyncStore;
@@ -31,9 +32,18 @@ function actions(view: HTMLElement, store: SyncStore, onTrash?: (pair: PairView)
     setPaused: (pair, paused) => void act(window.cosSync.setPaused({ id: pair.pair.id, paused })),
     remove: (pair) => void act(window.cosSync.removePair({ id: pair.pair.id }), { key: 'status.pairRemoved', vars: { path: pair.pair.localPath } }),
     apply: (pair) => void act(window.cosSync.approvePair({ id: pair.pair.id }), { key: 'status.applied', vars: { path: pair.pair.localPath } }),
-    keep: (pair) => void act(window.cosSync.setPaused({ id: pair.pair.id, paused: true }), { key: 'status.kept', vars: { path: pair.pair.localPath } }),
+    keep: (pair) => void keep(view, store, pair),
+    edited: (pair) => void store.refresh().then(() => say(view, savedMessage(pair))),
     ...(onTrash ? { openTrash: onTrash } : {}),
   };
+}
+
+/** Keep on a held plan: the engine declines it (nothing is deleted) and says whether the folder stays paused. */
+async function keep(view: HTMLElement, store: SyncStore, pair: PairView): Promise<void> {
+  const result = await window.cosSync.declinePair({ id: pair.pair.id });
+  if (!result.ok) return say(view, () => errorText(result.error), 'alert');
+  say(view, { key: result.value.paused ? 'status.kept' : 'status.keptGoing', vars: { path: pair.pair.localPath } });
+  await store.refresh();
 }
 
 /** Keeps one card per pair; new pairs get a card, removed ones lose theirs, all are updated in place. */

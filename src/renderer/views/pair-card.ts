@@ -5,11 +5,14 @@ import type { AppError } from '../../shared/result.js';
 import { button, el, errorText, txt } from '../dom.js';
 import { formatBytes, keyVar, t, tr } from '../i18n.js';
 import { live, sayOr } from '../engine-text.js';
+import { buildPairEdit } from './pair-edit.js';
 import type { StringKey } from '../strings-en.js';
 import type { Transfer } from '../store.js';
 
 export interface PairActions {
   setPaused(view: PairView, paused: boolean): void;
+  /** The settings form was saved. */
+  edited(view: PairView): void;
   remove(view: PairView): void;
   apply(view: PairView): void;
   keep(view: PairView): void;
@@ -17,13 +20,15 @@ export interface PairActions {
   openTrash?(view: PairView): void;
 }
 
-type Part = 'state' | 'counts' | 'lastRun' | 'problem' | 'held' | 'transfers';
+type Part = 'state' | 'counts' | 'lastRun' | 'problem' | 'held' | 'transfers' | 'policy' | 'limits';
 
 export class PairCard {
   readonly node: HTMLElement;
   #view: PairView;
   readonly #parts: Record<Part, HTMLElement>;
   readonly #pause: HTMLButtonElement;
+  readonly #settings: HTMLButtonElement;
+  readonly #editor = el('div', { className: 'editor' });
   #signatures: Record<string, string> = {};
 
   constructor(view: PairView, readonly index: number, private readonly actions: PairActions) {
@@ -37,17 +42,20 @@ export class PairCard {
       problem: el('div', { className: 'problem' }),
       held: el('div', { className: 'held' }),
       transfers: el('div', { className: 'transfers' }),
+      policy: el('p', { className: 'muted policy' }),
+      limits: el('p', { className: 'muted limits' }),
     };
     this.#pause = button(`${id}-pause`, 'button.pause', () => this.actions.setPaused(this.#view, this.#view.state !== 'paused'), { className: 'pause' });
     const remove = button(`${id}-remove`, 'button.remove', () => this.#confirmRemove(), { className: 'remove' });
     const trash = button(`${id}-trash`, 'button.trash', () => this.actions.openTrash?.(this.#view), { className: 'trash' });
-    for (const b of [this.#pause, remove, trash]) b.setAttribute('aria-describedby', `${id}-title`);
+    this.#settings = button(`${id}-settings`, 'button.pairSettings', () => this.#toggleSettings(), { className: 'settings', 'aria-expanded': 'false' });
+    for (const b of [this.#pause, this.#settings, remove, trash]) b.setAttribute('aria-describedby', `${id}-title`);
     this.node.append(
       el('h3', { id: `${id}-title`, textContent: view.pair.localPath }),
       tr(el('p', { className: 'target' }), 'pair.target', { bucket: view.pair.bucket, prefix: view.pair.prefix, profile: view.pair.profile }),
-      tr(el('p', { className: 'muted' }), 'pair.policy', { policy: keyVar(`policy.${view.pair.deletePolicy}` as StringKey) }),
+      this.#parts.policy, this.#parts.limits,
       this.#parts.state, this.#parts.counts, this.#parts.lastRun,
-      el('div', { className: 'row' }, [this.#pause, remove, ...(this.actions.openTrash ? [trash] : [])]),
+      el('div', { className: 'row' }, [this.#pause, this.#settings, remove, ...(this.actions.openTrash ? [trash] : [])]), this.#editor,
       this.#parts.problem, this.#parts.held, this.#parts.transfers,
     );
   }
@@ -59,6 +67,9 @@ export class PairCard {
     tr(this.#parts.counts, 'pair.counts', view.counts);
     if (view.lastRun) tr(this.#parts.lastRun, 'pair.lastRun', { done: view.lastRun.done, planned: view.lastRun.planned, failed: view.lastRun.failed });
     tr(this.#pause, view.state === 'paused' ? 'button.resume' : 'button.pause');
+    tr(this.#parts.policy, 'pair.policy', { policy: keyVar(`policy.${view.pair.deletePolicy}` as StringKey) });
+    const rate = view.pair.bandwidthLimit > 0 ? `${formatBytes(view.pair.bandwidthLimit)}/s` : keyVar('rate.none');
+    tr(this.#parts.limits, 'pair.limits', { rate, transfers: view.pair.fileConcurrency });
     this.#redraw('problem', { error: view.error, notice }, () => this.#problem(view.error, notice));
     this.#redraw('held', view.state === 'waiting-for-user' ? view.held : undefined, () => this.#held());
     this.#redraw('transfers', transfers.map((tr) => [tr.key, tr.sentBytes, tr.totalBytes]), () => this.#transfers(transfers));
@@ -105,6 +116,19 @@ export class PairCard {
       return el('li', {}, [el('span', { textContent: label }), bar]);
     });
     return [txt('h4', 'transfers.title'), el('ul', { className: 'transfer-list' }, items)];
+  }
+
+  #toggleSettings(): void {
+    const open = this.#editor.childElementCount === 0;
+    this.#settings.setAttribute('aria-expanded', String(open));
+    if (!open) return void this.#editor.replaceChildren();
+    this.#editor.replaceChildren(buildPairEdit(this.#view, `pair-${this.index}-edit`, (saved) => {
+      this.#editor.replaceChildren();
+      this.#settings.setAttribute('aria-expanded', 'false');
+      this.#settings.focus();
+      if (saved) this.actions.edited(this.#view);
+    }));
+    this.#editor.querySelector<HTMLElement>('select')?.focus();
   }
 
   #confirmRemove(): void {

@@ -147,6 +147,10 @@ export const ERRORS_ZH: Record<ErrorCode, { message: string; hint?: string }> = 
     message: '没有该 ID 的文件夹配对。',
     hint: '用 `cos-sync pair list` 列出配对。',
   },
+  'not-in-trash': {
+    message: '存储桶的回收站中没有匹配的内容。',
+    hint: '用 `cos-sync trash list <pair|folder>` 列出回收站，并给出其中的路径（文件夹以“/”结尾）。',
+  },
   'root-missing': {
     message: '同步的文件夹不存在或无法读取。',
     hint: '请重新连接驱动器或恢复该文件夹；存储桶中没有删除任何内容。',

@@ -9,8 +9,8 @@ import type { Services } from '../../src/main/engine/services.js';
 import { restoredName } from '../../src/main/engine/sync/trash-restore.js';
 import type { FolderPair } from '../../src/shared/pair.js';
 import {
-  addPair, BucketInspector, createBucket, EventLog, makeTree, rgwTarget, servicesFor, syncOk, tempDir, waitUntil,
-  type Target, type TreeSpec,
+  addPair, BucketInspector, createBucket, EventLog, makeTree, openFrontBucket, requestsOf, rgwTarget, servicesFor, syncOk,
+  tempDir, waitUntil, type FrontBucket, type Target, type TreeSpec,
 } from '../support/sync-fixtures.js';
 
 const target: Target = rgwTarget(`trash-${process.pid}`);
@@ -200,5 +200,43 @@ describe('restoring', () => {
       log.dispose();
       await services.sync().stop();
     }
+  });
+});
+
+describe('through the COS front (virtual-hosted, CRC-64)', () => {
+  let fixture: FrontBucket;
+
+  before(async () => {
+    fixture = await openFrontBucket(`trashfront${process.pid}-1250000000`);
+  });
+
+  after(async () => {
+    await fixture?.close();
+  });
+
+  it('a restore copies inside the bucket only while the trashed version is unchanged, and downloads what it copied', async () => {
+    const { services: front, target: t, inspector: bucket } = fixture;
+    const root = await tempDir('front');
+    roots.push(root);
+    await makeTree(root, { 'docs/report.txt': 'quarterly numbers', 'keep.txt': 'k' });
+    const pair = await addPair(front.sync(), t, root, 'front');
+    await syncOk(front.sync(), pair);
+    await rm(path.join(root, 'docs'), { recursive: true });
+    await syncOk(front.sync(), pair);
+    const listed = await front.sync().listTrash(pair.id);
+    assert.ok(listed.ok);
+    const trashedEtag = listed.value.entries.find((e) => e.originalKey === 'docs/report.txt')?.etag;
+    assert.ok(trashedEtag);
+    const since = fixture.front.requests.length;
+    const restored = await front.sync().restoreTrash(pair.id, ['docs/']);
+    assert.ok(restored.ok && restored.value.outcomes.every((o) => !o.error && o.inFolder), JSON.stringify(restored));
+    const copy = requestsOf(fixture.front, 'copyObject', { since });
+    assert.deepEqual(copy.map((r) => [r.key, r.headers['x-amz-copy-source-if-match']?.replace(/"/g, '')]), [['front/docs/report.txt', trashedEtag]]);
+    assert.equal((await bucket.head('front/docs/report.txt')).size, 'quarterly numbers'.length);
+    const got = fixture.front.requests.slice(since).filter((r) => r.method === 'GET' && r.key === 'front/docs/report.txt');
+    assert.equal(got.length, 1);
+    assert.ok(got[0]!.headers['if-match'], 'the download asks for the restored version only');
+    assert.equal(await local(root, 'docs/report.txt'), 'quarterly numbers');
+    assert.deepEqual(ops(await syncOk(front.sync(), pair)), []);
   });
 });

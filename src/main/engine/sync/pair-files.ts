@@ -8,6 +8,7 @@ import { fail, ok, type AppError, type Result } from '../../../shared/result.js'
 import type { S3Connection } from '../s3/client-factory.js';
 import { presignGet, type PresignedLink } from '../s3/presign.js';
 import { validateKey, S3_KEY_LIMITS } from './keys.js';
+import { TRASH_DIR } from './model.js';
 import { folderPrefix, listRemoteTree } from './remote-list.js';
 import { S3Remote } from './s3-remote.js';
 import type { SyncState } from './state-store.js';
@@ -20,9 +21,11 @@ export interface PairFilesDeps {
   toError: (err: unknown) => AppError;
 }
 
+/** Lists `<prefix>.cos-sync-trash/` only (not the whole prefix), keyed relative to the pair's prefix. */
 export async function listTrash(deps: PairFilesDeps, pair: FolderPair, connection: S3Connection, signal?: AbortSignal): Promise<TrashEntry[]> {
-  const listing = await listRemoteTree(connection, pair.bucket, pair.prefix, signal ? { signal } : {});
-  return trashEntries(listing.trash, deps.state.trashNotes(pair.id));
+  const listing = await listRemoteTree(connection, pair.bucket, `${folderPrefix(pair.prefix)}${TRASH_DIR}/`, signal ? { signal } : {});
+  const trash = new Map([...listing.entries].map(([key, entry]) => [`${TRASH_DIR}/${key}`, { ...entry, key: `${TRASH_DIR}/${key}` }]));
+  return trashEntries(trash, deps.state.trashNotes(pair.id));
 }
 
 /** Restores the chosen files and folders (see selectTrash), one at a time; each outcome says what happened. */

@@ -333,4 +333,12 @@ export const MESSAGES_ZH: Record<MessageId, string> = {
   'skip.invalid-name': '名称无效',
   'why.declinedDelete': '因您对暂缓的计划选择了“保留”而保留在存储桶中：不再同步，此配对永远不会删除它。',
   'why.declinedUpload': '因您对暂缓的计划选择了“保留”而没有上传：在文件再次更改之前，存储桶保留其原有版本。',
+  'restore.takenBucket': '存储桶中该键已有一个对象',
+  'restore.takenFolder': '文件夹中该路径已有一个文件',
+  'restore.beside': '已恢复在原文件旁边，名为“{key}”：{why}，原有的已保留。',
+  'restore.noFolder': '仅恢复到存储桶：文件夹不存在，因此没有写入文件夹。',
+  'restore.damaged': '已恢复到存储桶，但没有写入文件夹：下载的内容与对象不符（{detail}）。请重新恢复。',
+  'restore.appeared': '已恢复到存储桶；在此期间文件夹中该路径出现了一个文件，文件夹保留该文件，下次同步会比较两者（不会丢失任何内容：如果两者不同，存储桶中的副本会先移到回收站）。',
+  'restore.notWritten': '已恢复到存储桶，但没有写入文件夹：{detail}',
+  'restore.both': '{first}{second}',
 };

@@ -177,6 +177,16 @@ export const MESSAGES = {
   'skip.invalid-name': 'invalid-name',
   'why.declinedDelete': 'Kept in the bucket because you chose Keep on a held plan: no longer synced, never deleted by this pair.',
   'why.declinedUpload': 'Not uploaded because you chose Keep on a held plan: the bucket keeps its version until the file changes again.',
+
+  // ---- restoring from the bucket's trash
+  'restore.takenBucket': 'an object is at that key in the bucket',
+  'restore.takenFolder': 'a file is at that path in the folder',
+  'restore.beside': 'Restored beside the original as “{key}”: {why}, and it was kept.',
+  'restore.noFolder': 'Restored in the bucket only: the folder is missing, so the file was not written into it.',
+  'restore.damaged': 'Restored in the bucket, but not written into the folder: the download did not match the object ({detail}). Try the restore again.',
+  'restore.appeared': "Restored in the bucket; a file appeared at that path in the folder meanwhile, so the folder keeps it and the next sync compares the two (nothing is lost: the bucket's copy goes to the trash first if they differ).",
+  'restore.notWritten': 'Restored in the bucket, but not written into the folder: {detail}',
+  'restore.both': '{first} {second}',
 } as const satisfies Record<string, string>;
 
 export type MessageId = keyof typeof MESSAGES;

@@ -142,6 +142,9 @@ test('a folder deleted for real goes to the bucket trash; the Trash view lists i
   assert.equal(await page.locator('#trash-folders li.trash-item').getAttribute('data-folder'), 'trip/');
   const beach = page.locator('#trash-files li[data-key="trip/beach.jpg"]');
   assert.match((await beach.textContent()) ?? '', /Deleted .*17 B.*Deleted from the folder \(delete policy “trash”\)/);
+  await page.selectOption('#language', 'zh-CN');
+  assert.match((await beach.locator('.reason').textContent()) ?? '', /^已从文件夹中删除（删除策略“回收站”）：已移到存储桶的回收站，位置为“\.cos-sync-trash\/\d{4}-\d{2}-\d{2}\/trip\/beach\.jpg”。$/);
+  await page.selectOption('#language', 'en');
   await page.fill('#trash-search', 'hills');
   assert.equal(await page.locator('#trash-files li.trash-item').count(), 1);
   await page.fill('#trash-search', '');

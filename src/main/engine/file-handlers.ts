@@ -23,7 +23,7 @@ export function fileHandlers(services: Services, desktop: Desktop | undefined, c
       const restored = await sync().restoreTrash(id, items);
       if (!restored.ok) return restored;
       changed();
-      return ok(restored.value.outcomes.map(({ error, ...rest }) => ({ ...rest, ...(error ? { error: { code: error.code, message: error.message, ...(error.hint ? { hint: error.hint } : {}) } } : {}) })));
+      return ok(restored.value.outcomes);
     },
     revealFile: async ({ id, key }) => {
       if (!desktop) return noDesktop();

@@ -3,6 +3,7 @@
 import type { PairView, RestoreOutcomeView, TrashEntryView } from '../../shared/ipc/contract.js';
 import { button, el, errorText, replace, statusLine, txt, type Message } from '../dom.js';
 import { formatBytes, onLocaleChange, t, tr, trAttr } from '../i18n.js';
+import { live, sayOr } from '../engine-text.js';
 
 export interface TrashScreen {
   pair: PairView;
@@ -124,7 +125,7 @@ export class TrashView {
     const details = el('div', { className: 'trash-details muted', id: `${id}-details` }, [
       el('span', { textContent: t('trash.when', { when: formatWhen(entry.trashedAtMs) }) }),
       el('span', { textContent: formatBytes(entry.size) }),
-      entry.reason ? el('span', { className: 'reason', textContent: entry.reason }) : txt('span', 'trash.otherComputer', { className: 'reason' }),
+      entry.reason ? live(el('span', { className: 'reason' }), () => sayOr(entry.why, entry.reason ?? '')) : txt('span', 'trash.otherComputer', { className: 'reason' }),
     ]);
     const box = this.#checkbox(id, entry.trashKey);
     box.setAttribute('aria-describedby', `${id}-details`);
@@ -171,11 +172,14 @@ export class TrashView {
     const line = statusLine('trash-summary', { key: 'trash.restored', vars: { done: outcomes.length - failed.length, count: outcomes.length } }, failed.length ? 'alert' : 'status');
     const lines = outcomes.map((o) => {
       const line = el('li', { 'data-key': o.originalKey, className: o.error ? 'failed' : 'restored' });
-      if (o.error) line.textContent = `${o.originalKey}: ${errorText(o.error as never)}`;
+      if (o.error) {
+        const error = o.error;
+        live(line, () => `${o.originalKey}: ${errorText(error)}`);
+      }
       else {
         line.append(tr(el('span'), 'trash.restoredItem', { from: o.originalKey, to: o.restoredKey ?? '' }));
         if (!o.inFolder) line.append(' ', txt('span', 'trash.bucketOnly'));
-        if (o.note) line.append(el('span', { className: 'note', textContent: ` ${o.note}` }));
+        if (o.note) line.append(' ', live(el('span', { className: 'note' }), () => sayOr(o.why, o.note ?? '')));
       }
       return line;
     });

@@ -1,5 +1,7 @@
 // What the window sees of a pair's files outside the sync passes: the bucket's trash and what a restore did,
 // and the expiry choices of a presigned link. Plain data that crosses IPC; links themselves never do.
+import type { Msg } from '../messages.js';
+import type { AppError } from '../result.js';
 
 /** One trashed object: where it came from, when and why it was trashed, its size. Keys are relative to the pair's prefix. */
 export interface TrashEntryView {
@@ -9,6 +11,8 @@ export interface TrashEntryView {
   size: number;
   /** Absent for objects another computer trashed. */
   reason?: string;
+  /** `reason` as a message id with parameters. */
+  why?: Msg;
 }
 
 export interface RestoreOutcomeView {
@@ -19,7 +23,9 @@ export interface RestoreOutcomeView {
   /** Whether the folder got the file too. */
   inFolder: boolean;
   note?: string;
-  error?: { code: string; message: string; hint?: string };
+  /** `note` as a message id with parameters. */
+  why?: Msg;
+  error?: AppError;
 }
 
 /** Link lifetimes offered in the window: SigV4 caps links at 7 days; SigV2 links take an absolute time, capped at 30. */

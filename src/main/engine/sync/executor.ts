@@ -88,7 +88,7 @@ async function trash(ctx: ExecContext, op: Extract<Operation, { kind: 'trashRemo
   // A listing kept between passes misses a trash copy whose move then failed: never overwrite a trashed version.
   await remoteHas(ctx, op.trashKey, undefined);
   await ctx.remote.copy(op.key, op.trashKey, op.expectEtag, ctx.signal);
-  ctx.state.noteTrashed(ctx.pairId, { trashKey: op.trashKey, originalKey: op.key, reason: op.reason, trashedAtMs: ctx.now() });
+  ctx.state.noteTrashed(ctx.pairId, { trashKey: op.trashKey, originalKey: op.key, reason: op.reason, ...(op.why ? { why: op.why } : {}), trashedAtMs: ctx.now() });
   // The copy in the trash is safe; delete the original only if nobody changed it in between.
   await remoteHas(ctx, op.key, op.expectEtag);
   await ctx.remote.delete(op.key, ctx.signal);

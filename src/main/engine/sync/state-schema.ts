@@ -94,11 +94,15 @@ CREATE TABLE declined (
 ) WITHOUT ROWID;
 `;
 
+/** A trash note's reason as a message id with parameters (JSON), so the window shows it in the user's language. */
+const V4_TRASH_WHY = 'ALTER TABLE trash_notes ADD COLUMN why TEXT;';
+
 /** In ascending version order; append, never edit one that has shipped. */
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, up: (db) => db.exec(V1) },
   { version: 2, up: (db) => db.exec(V2_TRASH_NOTES) },
   { version: 3, up: (db) => db.exec(V3_ACTIVITY) },
+  { version: 4, up: (db) => db.exec(V4_TRASH_WHY) },
 ];
 
 export const CURRENT_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -3,6 +3,7 @@
 import Database from 'better-sqlite3';
 import { appError, AppFailure } from '../../../shared/errors.js';
 import type { Key, SyncedEntry } from './model.js';
+import type { Msg } from '../../../shared/messages.js';
 import { CURRENT_VERSION, migrate, readVersion } from './state-schema.js';
 
 export { CURRENT_VERSION, MIGRATIONS, migrate, type Migration } from './state-schema.js';
@@ -49,6 +50,8 @@ export interface TrashNote {
   trashKey: Key;
   originalKey: Key;
   reason: string;
+  /** `reason` as a message id with parameters, for the window's languages. */
+  why?: Msg;
   trashedAtMs: number;
 }
 
@@ -181,9 +184,9 @@ const SQL = {
   forgetUploads: 'DELETE FROM uploads WHERE pair_id = ?',
   forgetBackoff: 'DELETE FROM backoff WHERE pair_id = ?',
   noteTrashed:
-    'INSERT OR REPLACE INTO trash_notes (pair_id, trash_key, original_key, reason, trashed_at_ms) ' +
-    'VALUES (@pairId, @trashKey, @originalKey, @reason, @trashedAtMs)',
-  trashNotes: 'SELECT trash_key, original_key, reason, trashed_at_ms FROM trash_notes WHERE pair_id = ?',
+    'INSERT OR REPLACE INTO trash_notes (pair_id, trash_key, original_key, reason, why, trashed_at_ms) ' +
+    'VALUES (@pairId, @trashKey, @originalKey, @reason, @why, @trashedAtMs)',
+  trashNotes: 'SELECT trash_key, original_key, reason, why, trashed_at_ms FROM trash_notes WHERE pair_id = ?',
   dropTrashNote: 'DELETE FROM trash_notes WHERE pair_id = ? AND trash_key = ?',
   forgetTrashNotes: 'DELETE FROM trash_notes WHERE pair_id = ?',
 } as const;
@@ -299,12 +302,14 @@ export class SqliteSyncState implements SyncState {
   }
 
   noteTrashed(pairId: string, note: TrashNote): void {
-    this.#stmt.noteTrashed.run({ pairId, ...note });
+    this.#stmt.noteTrashed.run({ pairId, ...note, why: note.why ? JSON.stringify(note.why) : null });
   }
 
   trashNotes(pairId: string): Map<Key, TrashNote> {
-    const rows = this.#stmt.trashNotes.all(pairId) as { trash_key: string; original_key: string; reason: string; trashed_at_ms: number }[];
-    return new Map(rows.map((r) => [r.trash_key, { trashKey: r.trash_key, originalKey: r.original_key, reason: r.reason, trashedAtMs: r.trashed_at_ms }]));
+    const rows = this.#stmt.trashNotes.all(pairId) as { trash_key: string; original_key: string; reason: string; why: string | null; trashed_at_ms: number }[];
+    return new Map(rows.map((r) => [r.trash_key, {
+      trashKey: r.trash_key, originalKey: r.original_key, reason: r.reason, trashedAtMs: r.trashed_at_ms, ...(r.why ? { why: JSON.parse(r.why) as Msg } : {}),
+    }]));
   }
 
   dropTrashNote(pairId: string, trashKey: Key): void {

@@ -3,6 +3,7 @@
 import { TRASH_DIR, type Key, type RemoteEntry } from './model.js';
 import { byCodeUnits } from './plan.js';
 import type { TrashNote } from './state-store.js';
+import type { Msg } from '../../../shared/messages.js';
 
 export interface TrashEntry {
   /** Where it is, relative to the pair's prefix: `.cos-sync-trash/2026-12-04/photos/a.jpg`. */
@@ -15,6 +16,8 @@ export interface TrashEntry {
   etag: string;
   /** Why, when this computer moved it (the plan's reason); absent for objects another computer trashed. */
   reason?: string;
+  /** `reason` as a message id with parameters, for the window's languages. */
+  why?: Msg;
 }
 
 const TRASH_PREFIX = `${TRASH_DIR}/`;
@@ -52,7 +55,7 @@ export function trashEntries(remote: ReadonlyMap<Key, RemoteEntry>, notes: Reado
     entries.push({
       trashKey: key, originalKey, size: object.size, etag: object.etag,
       trashedAtMs: note?.trashedAtMs ?? object.lastModifiedMs,
-      ...(note ? { reason: note.reason } : {}),
+      ...(note ? { reason: note.reason } : {}), ...(note?.why ? { why: note.why } : {}),
     });
   }
   return entries.sort((a, b) => b.trashedAtMs - a.trashedAtMs || byCodeUnits(a.originalKey, b.originalKey) || byCodeUnits(a.trashKey, b.trashKey));

@@ -20,7 +20,8 @@ import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { Readable } from 'node:stream';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
-import { appError, AppFailure } from '../../../shared/errors.js';
+import { appError, AppFailure, english } from '../../../shared/errors.js';
+import { msg, type Msg } from '../../../shared/messages.js';
 import type { AppError } from '../../../shared/result.js';
 import type { S3Connection } from '../s3/client-factory.js';
 import { toAppError } from '../s3/error-map.js';
@@ -52,6 +53,8 @@ export interface RestoreOutcome {
   inFolder: boolean;
   /** Why it went beside the original, or why the folder did not get it; in the user's words. */
   note?: string;
+  /** `note` as a message id with parameters, for the window's languages. */
+  why?: Msg;
   error?: AppError;
 }
 
@@ -72,18 +75,18 @@ export function restoredName(key: Key, dateMs: number, n = 1): Key {
 const localPath = (ctx: RestoreContext, key: Key) => path.join(ctx.root, ...key.split('/'));
 const exists = (file: string) => lstat(file).then(() => true, () => false);
 
-async function occupied(ctx: RestoreContext, key: Key, rootExists: boolean): Promise<string | undefined> {
-  if (await ctx.remote.head(key, ctx.signal)) return 'an object is at that key in the bucket';
-  if (rootExists && (await exists(localPath(ctx, key)))) return 'a file is at that path in the folder';
+async function occupied(ctx: RestoreContext, key: Key, rootExists: boolean): Promise<Msg | undefined> {
+  if (await ctx.remote.head(key, ctx.signal)) return msg('restore.takenBucket');
+  if (rootExists && (await exists(localPath(ctx, key)))) return msg('restore.takenFolder');
   return undefined;
 }
 
-async function chooseTarget(ctx: RestoreContext, entry: TrashEntry, rootExists: boolean): Promise<{ key: Key; note?: string }> {
+async function chooseTarget(ctx: RestoreContext, entry: TrashEntry, rootExists: boolean): Promise<{ key: Key; note?: Msg }> {
   const why = await occupied(ctx, entry.originalKey, rootExists);
   if (!why) return { key: entry.originalKey };
   for (let n = 1; n < 1000; n++) {
     const key = restoredName(entry.originalKey, ctx.now(), n);
-    if (!(await occupied(ctx, key, rootExists))) return { key, note: `Restored beside the original as “${key}”: ${why}, and it was kept.` };
+    if (!(await occupied(ctx, key, rootExists))) return { key, note: msg('restore.beside', { key, why }) };
   }
   throw new AppFailure(appError('unknown', { message: `No free name was found beside “${entry.originalKey}”.` }));
 }
@@ -126,7 +129,7 @@ async function placeIfFree(temp: string, dest: string): Promise<boolean> {
 }
 
 /** Writes the restored object into the folder and records it as in sync; a note says why not when it could not. */
-async function writeToFolder(ctx: RestoreContext, key: Key, object: RemoteEntry): Promise<string | undefined> {
+async function writeToFolder(ctx: RestoreContext, key: Key, object: RemoteEntry): Promise<Msg | undefined> {
   const dest = localPath(ctx, key);
   await mkdir(path.dirname(dest), { recursive: true });
   const temp = path.join(path.dirname(dest), `.cos-sync-restore-${randomBytes(6).toString('hex')}.part`);
@@ -134,11 +137,11 @@ async function writeToFolder(ctx: RestoreContext, key: Key, object: RemoteEntry)
     await download(ctx, key, object.etag, temp);
     const hashes = await hashFile(temp, { signal: ctx.signal });
     const bad = checkDownload(object, hashes);
-    if (bad) return `Restored in the bucket, but not written into the folder: ${bad}. Try the restore again.`;
+    if (bad) return msg('restore.damaged', { detail: bad });
     const mtimeMs = object.mtimeMs ?? object.lastModifiedMs;
     await utimes(temp, new Date(), new Date(mtimeMs));
     const placed = await placeIfFree(temp, dest);
-    if (!placed) return 'Restored in the bucket; a file appeared at that path in the folder meanwhile, so the folder keeps it and the next sync compares the two (nothing is lost: the bucket\'s copy goes to the trash first if they differ).';
+    if (!placed) return msg('restore.appeared');
     const now = await stat(dest);
     ctx.state.putSynced(ctx.pairId, {
       key, size: now.size, mtimeMs: now.mtimeMs, ino: now.ino, md5: hashes.md5, ...(hashes.crc64 ? { crc64: hashes.crc64 } : {}),
@@ -148,7 +151,7 @@ async function writeToFolder(ctx: RestoreContext, key: Key, object: RemoteEntry)
   } catch (err) {
     if (ctx.signal.aborted) throw err;
     const error = err instanceof AppFailure ? err.appError.message : (err as Error).message;
-    return `Restored in the bucket, but not written into the folder: ${error}`;
+    return msg('restore.notWritten', { detail: error });
   } finally {
     await unlink(temp).catch(() => undefined);
   }
@@ -167,10 +170,10 @@ export async function restoreOne(ctx: RestoreContext, entry: TrashEntry, toError
     if (!restored) throw new AppFailure(appError('no-such-key', { message: `The restored object “${target.key}” is not in the bucket after the copy.` }));
     const folderNote = rootExists
       ? await writeToFolder(ctx, target.key, restored)
-      : 'Restored in the bucket only: the folder is missing, so the file was not written into it.';
+      : msg('restore.noFolder');
     await dropFromTrash(ctx, entry);
-    const note = [target.note, folderNote].filter(Boolean).join(' ');
-    return { ...base, restoredKey: target.key, inFolder: folderNote === undefined, ...(note ? { note } : {}) };
+    const why = target.note && folderNote ? msg('restore.both', { first: target.note, second: folderNote }) : target.note ?? folderNote;
+    return { ...base, restoredKey: target.key, inFolder: folderNote === undefined, ...(why ? { note: english(why), why } : {}) };
   } catch (err) {
     if (ctx.signal.aborted) throw err;
     return { ...base, inFolder: false, error: toError(err) };

@@ -340,5 +340,5 @@ export const MESSAGES_ZH: Record<MessageId, string> = {
   'restore.damaged': '已恢复到存储桶，但没有写入文件夹：下载的内容与对象不符（{detail}）。请重新恢复。',
   'restore.appeared': '已恢复到存储桶；在此期间文件夹中该路径出现了一个文件，文件夹保留该文件，下次同步会比较两者（不会丢失任何内容：如果两者不同，存储桶中的副本会先移到回收站）。',
   'restore.notWritten': '已恢复到存储桶，但没有写入文件夹：{detail}',
-  'restore.both': '{first}{second}',
+  'restore.besideThen': '已恢复在原文件旁边，名为“{key}”：{why}，原有的已保留。{then}',
 };

@@ -186,7 +186,7 @@ export const MESSAGES = {
   'restore.damaged': 'Restored in the bucket, but not written into the folder: the download did not match the object ({detail}). Try the restore again.',
   'restore.appeared': "Restored in the bucket; a file appeared at that path in the folder meanwhile, so the folder keeps it and the next sync compares the two (nothing is lost: the bucket's copy goes to the trash first if they differ).",
   'restore.notWritten': 'Restored in the bucket, but not written into the folder: {detail}',
-  'restore.both': '{first} {second}',
+  'restore.besideThen': 'Restored beside the original as “{key}”: {why}, and it was kept. {then}',
 } as const satisfies Record<string, string>;
 
 export type MessageId = keyof typeof MESSAGES;

@@ -81,12 +81,12 @@ async function occupied(ctx: RestoreContext, key: Key, rootExists: boolean): Pro
   return undefined;
 }
 
-async function chooseTarget(ctx: RestoreContext, entry: TrashEntry, rootExists: boolean): Promise<{ key: Key; note?: Msg }> {
+async function chooseTarget(ctx: RestoreContext, entry: TrashEntry, rootExists: boolean): Promise<{ key: Key; taken?: Msg }> {
   const why = await occupied(ctx, entry.originalKey, rootExists);
   if (!why) return { key: entry.originalKey };
   for (let n = 1; n < 1000; n++) {
     const key = restoredName(entry.originalKey, ctx.now(), n);
-    if (!(await occupied(ctx, key, rootExists))) return { key, note: msg('restore.beside', { key, why }) };
+    if (!(await occupied(ctx, key, rootExists))) return { key, taken: why };
   }
   throw new AppFailure(appError('unknown', { message: `No free name was found beside “${entry.originalKey}”.` }));
 }
@@ -172,7 +172,8 @@ export async function restoreOne(ctx: RestoreContext, entry: TrashEntry, toError
       ? await writeToFolder(ctx, target.key, restored)
       : msg('restore.noFolder');
     await dropFromTrash(ctx, entry);
-    const why = target.note && folderNote ? msg('restore.both', { first: target.note, second: folderNote }) : target.note ?? folderNote;
+    const beside = target.taken && { key: target.key, why: target.taken };
+    const why = beside ? (folderNote ? msg('restore.besideThen', { ...beside, then: folderNote }) : msg('restore.beside', beside)) : folderNote;
     return { ...base, restoredKey: target.key, inFolder: folderNote === undefined, ...(why ? { note: english(why), why } : {}) };
   } catch (err) {
     if (ctx.signal.aborted) throw err;

@@ -72,7 +72,7 @@ for (const kind of ['rgw', 'cos-front'] as const) {
       cleanup.push(() => services.close(), () => inspector.removeBucket(), () => inspector.close(), () => rm(root, { recursive: true, force: true }));
     });
 
-    it('uploads every file under its NFC key, byte for byte, with mtime and md5chksum metadata', async (t) => {
+    it('uploads every file under its NFC key, byte for byte, with mtime (and md5chksum on single PUTs) metadata', async (t) => {
       const events = new EventLog(services.sync());
       const since = front.requests.length;
       const started = Date.now();
@@ -102,7 +102,10 @@ for (const kind of ['rgw', 'cos-front'] as const) {
       }
       const bigHead = await inspector.head(PREFIX + BIG);
       assert.equal(bigHead.size, BIG_SIZE);
-      assert.equal(bigHead.metadata.md5chksum, big.md5);
+      // A multipart object has no whole-file MD5 (it would take a second pass over every byte before the first
+      // part); a fresh state adopts it by its multipart ETag, or on COS by its CRC-64 (the test below).
+      assert.equal(bigHead.metadata.md5chksum, undefined);
+      assert.ok(Math.abs(parseMtime(bigHead.metadata.mtime)! - (await stat(path.join(root, BIG))).mtimeMs) < 0.01);
       assert.deepEqual(await inspector.digest(PREFIX + BIG), { md5: big.md5, size: BIG_SIZE });
       if (kind === 'cos-front') {
         assert.equal(bigHead.crc64, big.crc64, 'COS CRC-64 of the object equals the local file');

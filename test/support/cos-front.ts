@@ -26,6 +26,8 @@ export interface CosFrontOptions {
   regions?: string[];
   /** Where the CRC-64 goes: COS's own header, or the x-amz- form (unconfirmed) COS may also use. */
   crcHeaderName?: 'x-cos-hash-crc64ecma' | 'x-amz-hash-crc64ecma';
+  /** Honour x-cos-forbid-overwrite on PUT Object (default), or ignore it as a server without it would. */
+  forbidOverwrite?: boolean;
 }
 
 export interface CosFront {
@@ -107,6 +109,7 @@ function newFront(options: CosFrontOptions): Front {
     bucketRegions: new BucketRegions(regions[0]!),
     ledger: new CrcLedger(),
     crcHeader: options.crcHeaderName ?? 'x-cos-hash-crc64ecma',
+    forbidOverwrite: options.forbidOverwrite ?? true,
     upstream: options.upstream,
     // One upstream connection per request: a reused idle socket the upstream already closed would
     // surface as a spurious 502.

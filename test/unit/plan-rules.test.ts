@@ -91,6 +91,14 @@ describe('decision table rows', () => {
     assert.deepEqual(shape(run({ local: [L('a', { md5: 'm1' })], remote: [R('a', { md5: 'm1' })] })), ['adopt a']);
     // COS's CRC64 is enough when our MD5 metadata is absent
     assert.deepEqual(shape(run({ local: [L('a', { crc64: '42' })], remote: [R('a', { crc64: '42' })] })), ['adopt a']);
+    // A multipart object has no md5chksum: its ETag against the file's multipart ETag in our part size
+    const parts = 'ab0123456789abcdef0123456789abcd-3';
+    assert.deepEqual(shape(run({ local: [L('a', { md5: 'm1', partsEtag: parts })], remote: [R('a', { etag: `"${parts.toUpperCase()}"` })] })), ['adopt a']);
+  });
+
+  test('a multipart ETag that differs proves nothing (other parts, other tool): trashed, then uploaded', () => {
+    const ops = run({ local: [L('a', { md5: 'm1', partsEtag: 'ab0123456789abcdef0123456789abcd-3' })], remote: [R('a', { etag: '"cd0123456789abcdef0123456789abcd-3"' })] });
+    assert.deepEqual(shape(ops), ['trashRemote a', 'upload a']);
   });
 
   row('new-differs-trash-then-upload', () => {

@@ -21,6 +21,8 @@ export const cosErrors = {
   badDigest: { status: 400, code: 'BadDigest', message: 'The Content-MD5 you specified did not match what we received.' },
   unknownHost: { status: 400, code: 'InvalidURI', message: 'cos-front: the Host is not a COS endpoint of a region this front serves.' },
   bodyTooLarge: { status: 400, code: 'InvalidRequest', message: 'cos-front: this request body is too large to inspect.' },
+  // COS's answer to x-cos-forbid-overwrite: true on an existing key (its documentation; not seen on a live bucket).
+  fileExists: { status: 409, code: 'FileAlreadyExists', message: 'The object already exists and x-cos-forbid-overwrite is true.' },
   upstream: { status: 502, code: 'BadGateway', message: 'cos-front: the upstream S3 server did not answer.' },
 } satisfies Record<string, CosError>;
 

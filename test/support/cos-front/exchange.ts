@@ -27,6 +27,7 @@ export interface FrontState {
   bucketRegions: BucketRegions;
   ledger: CrcLedger;
   crcHeader: string;
+  forbidOverwrite: boolean;
   upstream: { host: string; port: number };
   agent: Agent;
 }

@@ -95,6 +95,10 @@ export async function forward(ex: Exchange): Promise<void> {
   if (!(await readRequestBody(ex, plan))) return;
   const { upstream: target, agent } = ex.state;
   const headers = withoutHopByHop(ex.req.headers);
+  // COS's x-cos-forbid-overwrite on PUT Object, done by the upstream's own conditional PUT (atomic on RGW;
+  // an unsigned header added on the way does not disturb the client's signature). COS refuses with 409.
+  const forbid = ex.state.forbidOverwrite && ex.target.op === 'putObject' && String(ex.req.headers['x-cos-forbid-overwrite']).toLowerCase() === 'true';
+  if (forbid) headers['if-none-match'] = '*';
   const upstream = request({ host: target.host, port: target.port, method: ex.req.method, path: ex.req.url, headers, agent });
   upstream.on('error', () => undefined); // reported through once() below, or ends the relay
   sendBody(ex, plan, upstream);
@@ -103,6 +107,10 @@ export async function forward(ex: Exchange): Promise<void> {
     [response] = (await once(upstream, 'response')) as [IncomingMessage];
   } catch {
     return answerError(ex, cosErrors.upstream);
+  }
+  if (forbid && response.statusCode === 412) {
+    response.resume();
+    return answerError(ex, cosErrors.fileExists);
   }
   await relay(ex, plan, response);
 }

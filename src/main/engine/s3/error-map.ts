@@ -96,6 +96,8 @@ const S3_CODES: Record<string, Rule> = {
   AuthorizationHeaderMalformed: plain('wrong-region'),
   IllegalLocationConstraintException: plain('wrong-region'),
   PreconditionFailed: plain('precondition-failed'),
+  // COS: x-cos-forbid-overwrite and the key exists.
+  FileAlreadyExists: plain('precondition-failed'),
   NotImplemented: plain('unsupported'),
   MethodNotAllowed: plain('unsupported'),
 };

@@ -55,19 +55,31 @@ async function remoteHas(ctx: ExecContext, key: Key, etag: string | undefined): 
   }
 }
 
+/** The upload's own precondition failed: the key is taken (create only) or the object changed (If-Match). */
+const isPreconditionFailure = (err: unknown) =>
+  err instanceof AppFailure && (err.appError.code === 'precondition-failed' || err.appError.code === 'remote-changed');
+
 async function upload(ctx: ExecContext, op: Extract<Operation, { kind: 'upload' }>): Promise<Done> {
-  await localUnchanged(ctx, op.local);
-  if (!op.expectEtag) await remoteHas(ctx, op.key, undefined);
+  // No stat and no HEAD here: the upload re-checks the file itself (after reading it) and, without expectEtag,
+  // writes create-only (a conditional PUT where the service honours one, else a HEAD right before the write).
   let sent = 0;
-  const result = await ctx.remote.upload({
-    key: op.key,
-    localPath: path.join(ctx.root, op.local.relPath),
-    expected: { size: op.local.size, mtimeMs: op.local.mtimeMs },
-    ifMatchEtag: op.expectEtag,
-    signal: ctx.signal,
-    onProgress: (delta) => ctx.onProgress?.(op.key, (sent += delta), op.local.size),
-  });
-  if (result.status !== 'uploaded') throw new Stale(result.status === 'changed' ? 'stale.changedDuringUpload' : 'stale.vanished');
+  let result;
+  try {
+    result = await ctx.remote.upload({
+      key: op.key,
+      localPath: path.join(ctx.root, op.local.relPath),
+      expected: { size: op.local.size, mtimeMs: op.local.mtimeMs },
+      ifMatchEtag: op.expectEtag,
+      signal: ctx.signal,
+      onProgress: (delta) => ctx.onProgress?.(op.key, (sent += delta), op.local.size),
+    });
+  } catch (err) {
+    if (!ctx.signal.aborted && isPreconditionFailure(err)) {
+      throw new Stale(op.expectEtag ? 'stale.objectChanged' : 'stale.objectAppeared');
+    }
+    throw err;
+  }
+  if (result.status !== 'uploaded') throw new Stale(result.status === 'changed' ? 'stale.changed' : 'stale.gone');
   const { size, mtimeMs, ino } = op.local;
   record(ctx, { key: op.key, size, mtimeMs, ino, md5: result.md5, crc64: result.crc64, etag: result.etag, syncedAtMs: ctx.now() });
   return { kind: 'uploaded', bytes: size };

@@ -4,6 +4,9 @@
 import path from 'node:path';
 import pLimit from 'p-limit';
 import { hashFile } from './hash-file.js';
+import { isMultipartEtag } from './object-metadata.js';
+import { partCount, partSizeFor } from './part-size.js';
+import { DEFAULT_MULTIPART_THRESHOLD } from './upload-support.js';
 import type { Key, LocalEntry, RemoteEntry, SyncedEntry } from './model.js';
 import type { Remote } from './remote.js';
 
@@ -28,6 +31,16 @@ function needsLocalHash(key: Key, local: LocalEntry, t: Trees, deletedSizes: Set
   return !synced && !remote && deletedSizes.has(local.size); // renamed?
 }
 
+/**
+ * The part size our multipart upload would have used for this file, when the object at its key has a multipart
+ * ETag with that many parts: its ETag may then be our upload of these bytes (the object carries no whole-file MD5).
+ */
+function ourPartSize(local: LocalEntry, remote: RemoteEntry | undefined): number | undefined {
+  if (!remote || remote.size !== local.size || !isMultipartEtag(remote.etag) || local.size < DEFAULT_MULTIPART_THRESHOLD) return undefined;
+  const partSize = partSizeFor(local.size);
+  return remote.etag.endsWith(`-${partCount(local.size, partSize)}`) ? partSize : undefined;
+}
+
 /** Fills in hashes in place (local: md5 + crc64; remote: from HEAD) for the candidates only. */
 export async function addHashes(root: string, t: Trees, remote: Remote, signal: AbortSignal, concurrency = 4): Promise<number> {
   const deletedSizes = new Set([...t.synced.values()].filter((s) => !t.local.has(s.key) && s.md5).map((s) => s.size));
@@ -42,9 +55,12 @@ export async function addHashes(root: string, t: Trees, remote: Remote, signal: 
     }
     if (needsLocalHash(key, local, t, deletedSizes)) {
       jobs.push(limit(async () => {
-        const hashes = await hashFile(path.join(root, local.relPath), { signal }).catch(() => undefined);
+        const partSize = ourPartSize(local, t.remote.get(key));
+        const hashes = await hashFile(path.join(root, local.relPath), { signal, ...(partSize ? { partSize } : {}) }).catch(() => undefined);
         // A file that changed while it was hashed keeps no hash: the next scan sees it again.
-        if (hashes && hashes.size === local.size) t.local.set(key, { ...local, md5: hashes.md5, crc64: hashes.crc64 });
+        if (hashes && hashes.size === local.size) {
+          t.local.set(key, { ...local, md5: hashes.md5, crc64: hashes.crc64, ...(hashes.partsEtag ? { partsEtag: hashes.partsEtag } : {}) });
+        }
       }));
     }
   }

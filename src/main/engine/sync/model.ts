@@ -16,6 +16,8 @@ export interface LocalEntry {
   /** Content hashes when computed (hashing is lazy: only when size/mtime cannot decide). */
   md5?: string; // base64, as rclone's md5chksum
   crc64?: string; // decimal, as COS's x-cos-hash-crc64ecma
+  /** S3's multipart ETag of the file in our part size: hashed when the object at its key has a multipart ETag. */
+  partsEtag?: string;
 }
 
 export interface RemoteEntry {

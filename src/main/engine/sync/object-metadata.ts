@@ -42,9 +42,10 @@ export function parseMd5(value: string | undefined): string | undefined {
   return value !== undefined && BASE64_MD5.test(value.trim()) ? value.trim() : undefined;
 }
 
-/** The metadata of an upload: `mtime` and `md5chksum`, ASCII only (as every provider accepts). */
-export function objectMetadata(file: { mtimeMs: number; md5: string }): Record<string, string> {
-  return { [META_MTIME]: formatMtime(file.mtimeMs), [META_MD5]: file.md5 };
+/** The metadata of an upload: `mtime`, and `md5chksum` when the MD5 is known before the upload, ASCII only. */
+export function objectMetadata(file: { mtimeMs: number; md5?: string }): Record<string, string> {
+  const mtime = { [META_MTIME]: formatMtime(file.mtimeMs) };
+  return file.md5 === undefined ? mtime : { ...mtime, [META_MD5]: file.md5 };
 }
 
 /** mtime and MD5 read back from an object's metadata (the SDK lower-cases the names). */

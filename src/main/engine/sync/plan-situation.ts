@@ -24,6 +24,17 @@ export function compareContent(a: Hashed | undefined, b: Hashed | undefined): Co
   return md5 === 'same' || crc === 'same' ? 'same' : 'unknown';
 }
 
+/**
+ * A file against the object at its key: by MD5/CRC64 as compareContent, else by the object's multipart ETag
+ * against the file's in our part size (S3-like services; COS ETags are not content hashes, but COS has its
+ * CRC-64). A multipart ETag that differs says nothing (another tool may have cut other parts).
+ */
+export function compareLocalRemote(local: LocalEntry, remote: RemoteEntry): Comparison {
+  const byHash = compareContent(local, remote);
+  if (byHash !== 'unknown' || local.partsEtag === undefined || local.size !== remote.size) return byHash;
+  return sameEtag(local.partsEtag, remote.etag.toLowerCase()) ? 'same' : 'unknown';
+}
+
 /** S3 quotes ETags and some servers add `W/`; compare the bare value. */
 export function sameEtag(a: string, b: string): boolean {
   const bare = (e: string) => e.replace(/^W\//, '').replace(/^"(.*)"$/, '$1');
@@ -61,7 +72,7 @@ export function situationOf(key: Key, trees: Trees, ignored: boolean): Situation
     key, local, remote, synced, ignored,
     localState: localStateOf(local, synced),
     remoteState: remoteStateOf(remote, synced),
-    content: local && remote ? compareContent(local, remote) : 'unknown',
+    content: local && remote ? compareLocalRemote(local, remote) : 'unknown',
     localVsSynced: local && synced ? compareContent(local, synced) : 'unknown',
     rename: undefined,
   };

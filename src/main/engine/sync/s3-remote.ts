@@ -9,7 +9,7 @@ import { bareEtag } from './object-metadata.js';
 import type { Remote, RemoteUpload } from './remote.js';
 import { folderPrefix, headRemote, listRemoteTree } from './remote-list.js';
 import type { SyncState } from './state-store.js';
-import { abortStaleUploads, Throttle, uploadFile } from './upload.js';
+import { abortStaleUploads, PartBuffers, probeCreateOnly, Throttle, uploadFile, type CreateOnlyMode } from './upload.js';
 import type { UploadResult } from './upload-support.js';
 
 export interface S3RemoteOptions {
@@ -30,6 +30,10 @@ export class S3Remote implements Remote {
   readonly #o: S3RemoteOptions;
   readonly #prefix: string;
   readonly #throttle: Throttle;
+  /** One budget for the part buffers of all this pair's uploads. */
+  readonly #partBuffers = new PartBuffers();
+  /** Whether the service refuses a create-only PUT for us: asked once (a probe), on the first create-only upload. */
+  #createOnly: Promise<CreateOnlyMode> | undefined;
 
   constructor(options: S3RemoteOptions) {
     this.#o = options;
@@ -49,11 +53,24 @@ export class S3Remote implements Remote {
     return headRemote(this.#o.connection, this.#o.bucket, this.#full(key), { signal, prefix: this.#prefix });
   }
 
-  upload(job: RemoteUpload): Promise<UploadResult> {
+  async upload(job: RemoteUpload): Promise<UploadResult> {
+    const createOnly = job.ifMatchEtag === undefined;
     return uploadFile(
-      { pairId: this.#o.pairId, bucket: this.#o.bucket, key: this.#full(job.key), relKey: job.key, localPath: job.localPath, expected: job.expected, ...(job.ifMatchEtag ? { ifMatchEtag: job.ifMatchEtag } : {}) },
-      { connection: this.#o.connection, state: this.#o.state, signal: job.signal, onProgress: job.onProgress, throttle: this.#throttle, partConcurrency: this.#o.partConcurrency },
+      { pairId: this.#o.pairId, bucket: this.#o.bucket, key: this.#full(job.key), relKey: job.key, localPath: job.localPath, expected: job.expected, ...(createOnly ? { createOnly } : { ifMatchEtag: job.ifMatchEtag }) },
+      {
+        connection: this.#o.connection, state: this.#o.state, signal: job.signal, onProgress: job.onProgress, throttle: this.#throttle,
+        partConcurrency: this.#o.partConcurrency, partBuffers: this.#partBuffers, ...(createOnly ? { createOnly: await this.#createOnlyMode(job.signal) } : {}),
+      },
     );
+  }
+
+  #createOnlyMode(signal: AbortSignal): Promise<CreateOnlyMode> {
+    this.#createOnly ??= probeCreateOnly(this.#o.connection, this.#o.bucket, this.#prefix, signal);
+    // A probe cut short by a cancel is asked again next time.
+    return this.#createOnly.catch((err: unknown) => {
+      this.#createOnly = undefined;
+      throw err;
+    });
   }
 
   async copy(fromKey: Key, toKey: Key, ifMatchEtag: string, signal: AbortSignal): Promise<{ etag: string }> {

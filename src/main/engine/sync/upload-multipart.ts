@@ -1,20 +1,25 @@
-// Uploads a large file as a resumable multipart upload: hashing pass, Create (or resume what the state
-// store and ListParts say is there), missing parts, re-stat, Complete, HEAD, end-to-end verification.
+// Uploads a large file as a resumable multipart upload: Create (or resume what the state store and ListParts
+// say is there, each reused part checked against the file's bytes), the missing parts, re-stat, Complete,
+// HEAD, end-to-end verification. Every byte is read once and hashed at most once (multipart-parts.ts).
 import { createHash } from 'node:crypto';
+import type { FileHandle } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   AbortMultipartUploadCommand, CompleteMultipartUploadCommand, CreateMultipartUploadCommand, HeadObjectCommand,
   type CompleteMultipartUploadCommandOutput, type HeadObjectCommandOutput,
 } from '@aws-sdk/client-s3';
 import { appError, AppFailure } from '../../../shared/errors.js';
+import { combineCrc64, crc64 } from '../s3/crc64.js';
 import { responseInfo } from '../s3/response-info.js';
-import { hashParts, type PartHashes } from './hash-parts.js';
-import { listServerParts, sendParts } from './multipart-parts.js';
-import { bareEtag, isMultipartEtag, META_MD5, objectMetadata } from './object-metadata.js';
-import { isUsablePartSize, partCount, partSizeFor } from './part-size.js';
-import type { UploadPart, UploadRecord } from './state-store.js';
 import {
-  assertUnchanged, badDigest, DEFAULT_PART_CONCURRENCY, etagIsNotMd5, isNoSuchUpload, isUploadGone, send, UploadStop,
+  buffersFor, listServerParts, openForParts, partChecks, readExactly, sendParts, type PartChecks, type ServerPart,
+} from './multipart-parts.js';
+import { bareEtag, base64ToHex, isMultipartEtag, isPlainMd5Etag, objectMetadata } from './object-metadata.js';
+import { isUsablePartSize, partCount, partRange, partSizeFor } from './part-size.js';
+import type { UploadPart, UploadRecord } from './state-store.js';
+import { forbidOverwrite, isTaken } from './upload-create-only.js';
+import {
+  assertUnchanged, badDigest, DEFAULT_PART_CONCURRENCY, etagIsNotMd5, isNoSuchUpload, isUploadGone, keyTaken, send, UploadStop,
   type FileFacts, type UploadDeps, type UploadJob, type UploadResult, type VerifiedBy,
 } from './upload-support.js';
 
@@ -24,12 +29,13 @@ const COMPLETE_RETRY_MS = [250, 1000, 3000];
 interface Session {
   uploadId: string;
   partSize: number;
-  hashes: PartHashes;
+  checks: PartChecks;
   /** Parts the service already has from an earlier run, checked against the file. */
   reused: UploadPart[];
 }
 
 const relKeyOf = (job: UploadJob) => job.relKey ?? job.key;
+const md5Of = (data: Uint8Array) => createHash('md5').update(data).digest('base64');
 
 /** Aborts the upload on the service (best effort: an orphan is found later by abortStaleUploads) and forgets it. */
 async function abandon(job: UploadJob, deps: UploadDeps, uploadId: string): Promise<void> {
@@ -47,10 +53,54 @@ function canResume(record: UploadRecord, job: UploadJob, file: FileFacts): boole
 }
 
 /**
- * The stored parts the service still holds with the same ETag and size, all of whose CRC-64 still match the
- * file; undefined when the upload must start over (gone from the service, or the file's bytes differ).
+ * Whether the part the service holds is these bytes: by the hash we recorded when we sent it (CRC-64 or MD5),
+ * else by its ETag when that is a plain MD5 (a part that arrived but was not recorded before a crash). The
+ * part as reused carries what COS's final check needs (its CRC-64).
  */
-async function reusableParts(job: UploadJob, deps: UploadDeps, record: UploadRecord, hashes: PartHashes): Promise<UploadPart[] | undefined> {
+function matchPart(n: number, data: Buffer, there: ServerPart, recorded: UploadPart | undefined, checks: PartChecks): UploadPart | undefined {
+  const mine = recorded !== undefined && recorded.etag === there.etag ? recorded : undefined;
+  let md5: string | undefined;
+  if (mine?.crc64 !== undefined) {
+    if (crc64(data) !== mine.crc64) return undefined;
+  } else if (mine?.md5 !== undefined) {
+    if ((md5 = md5Of(data)) !== mine.md5) return undefined;
+  } else {
+    if (!isPlainMd5Etag(there.etag) || base64ToHex((md5 = md5Of(data))) !== there.etag.toLowerCase()) return undefined;
+  }
+  const crc = mine?.crc64 ?? (checks.crc64 ? crc64(data) : undefined);
+  return { partNumber: n, etag: there.etag, size: data.length, ...(md5 ?? mine?.md5 ? { md5: md5 ?? mine?.md5 } : {}), ...(crc ? { crc64: crc } : {}) };
+}
+
+/** Reads each part the service holds (one buffer, in order) and keeps those that match the file. */
+async function checkServerParts(job: UploadJob, deps: UploadDeps, record: UploadRecord, size: number, onServer: Map<number, ServerPart>, checks: PartChecks): Promise<UploadPart[]> {
+  const recorded = new Map(record.parts.map((p) => [p.partNumber, p]));
+  const count = partCount(size, record.partSize);
+  const candidates = [...onServer].filter(([n, there]) => n <= count && there.size === partRange(n, size, record.partSize).length).sort((a, b) => a[0] - b[0]);
+  if (candidates.length === 0) return [];
+  const buffers = buffersFor(deps, 1, record.partSize);
+  const handle: FileHandle = await openForParts(job.localPath);
+  const buffer = await buffers.acquire(record.partSize, deps.signal);
+  try {
+    const reused: UploadPart[] = [];
+    for (const [n, there] of candidates) {
+      deps.signal.throwIfAborted();
+      const range = partRange(n, size, record.partSize);
+      const data = buffer.subarray(0, range.length);
+      await readExactly(handle, data, range.offset);
+      const part = matchPart(n, data, there, recorded.get(n), checks);
+      if (!part) continue; // sent again; uploading a part number again replaces it
+      if (recorded.get(n)?.etag !== part.etag || recorded.get(n)?.crc64 !== part.crc64) deps.state.recordPart(record.uploadId, part);
+      reused.push(part);
+    }
+    return reused;
+  } finally {
+    buffers.release(buffer);
+    await handle.close();
+  }
+}
+
+/** The parts of a stored upload the service still holds with the file's bytes; undefined when it is gone. */
+async function reusableParts(job: UploadJob, deps: UploadDeps, record: UploadRecord, size: number, checks: PartChecks): Promise<UploadPart[] | undefined> {
   let onServer;
   try {
     onServer = await listServerParts(job, deps, record.uploadId);
@@ -59,20 +109,14 @@ async function reusableParts(job: UploadJob, deps: UploadDeps, record: UploadRec
     deps.state.dropUpload(record.uploadId);
     return undefined;
   }
-  const sameBytes = record.parts.every((p) => p.crc64 === undefined || p.crc64 === hashes.partCrcs[p.partNumber - 1]);
-  if (!sameBytes) {
-    await abandon(job, deps, record.uploadId); // its metadata carries the old MD5
-    return undefined;
-  }
-  return record.parts.filter((p) => {
-    const there = onServer.get(p.partNumber);
-    return there !== undefined && there.etag === p.etag && there.size === p.size;
-  });
+  return checkServerParts(job, deps, record, size, onServer, checks);
 }
 
-async function create(job: UploadJob, deps: UploadDeps, file: FileFacts, partSize: number, hashes: PartHashes): Promise<string> {
+async function create(job: UploadJob, deps: UploadDeps, file: FileFacts, partSize: number): Promise<string> {
+  // `mtime` only: a whole-file MD5 for `md5chksum` would take a second pass over every byte before the first
+  // part could go. The state store keeps what we verified (COS: the CRC-64), and COS answers HEAD with it.
   const command = new CreateMultipartUploadCommand({
-    Bucket: job.bucket, Key: job.key, Metadata: objectMetadata({ mtimeMs: file.mtimeMs, md5: hashes.md5 }),
+    Bucket: job.bucket, Key: job.key, Metadata: objectMetadata({ mtimeMs: file.mtimeMs }),
   });
   const out = await send(deps, command);
   if (!out.UploadId) throw new AppFailure(appError('server-error', { detail: 'CreateMultipartUpload gave no upload id' }));
@@ -84,17 +128,19 @@ async function create(job: UploadJob, deps: UploadDeps, file: FileFacts, partSiz
 
 /** Resumes the stored upload of this file when it can, else starts one; `started` learns the id early. */
 async function openSession(job: UploadJob, deps: UploadDeps, file: FileFacts, started: (id: string) => void): Promise<Session> {
+  const checks = partChecks(deps);
   const previous = deps.state.findUpload(job.pairId, relKeyOf(job));
   const resumable = previous !== undefined && canResume(previous, job, file);
   if (previous && !resumable) await abandon(job, deps, previous.uploadId);
-  if (resumable) started(previous.uploadId); // a file that vanishes during the hashing pass takes it down
-  const partSize = resumable ? previous.partSize : partSizeFor(file.size);
-  const hashes = await hashParts(job.localPath, file.size, partSize, deps.signal);
-  const reused = resumable ? await reusableParts(job, deps, previous, hashes) : undefined;
-  if (reused) return { uploadId: previous!.uploadId, partSize, hashes, reused };
-  const uploadId = await create(job, deps, file, partSize, hashes);
+  if (resumable) {
+    started(previous.uploadId); // a file that vanishes while its parts are checked takes it down
+    const reused = await reusableParts(job, deps, previous, file.size, checks);
+    if (reused) return { uploadId: previous.uploadId, partSize: previous.partSize, checks, reused };
+  }
+  const partSize = partSizeFor(file.size);
+  const uploadId = await create(job, deps, file, partSize);
   started(uploadId);
-  return { uploadId, partSize, hashes, reused: [] };
+  return { uploadId, partSize, checks, reused: [] };
 }
 
 /** SDKs miss some 200-with-<Error> answers (a trailing newline defeats the check): a result names the object. */
@@ -110,9 +156,14 @@ async function complete(job: UploadJob, deps: UploadDeps, uploadId: string, part
   for (let attempt = 0; ; attempt++) {
     let out: CompleteMultipartUploadCommandOutput;
     try {
-      out = await send(deps, new CompleteMultipartUploadCommand({ Bucket: job.bucket, Key: job.key, UploadId: uploadId, MultipartUpload: { Parts } }));
+      const command = new CompleteMultipartUploadCommand({ Bucket: job.bucket, Key: job.key, UploadId: uploadId, MultipartUpload: { Parts } });
+      // The HEAD before Create checked the key was free; where the service honours a condition on Complete too
+      // (S3, COS), nothing can slip in during the upload either. RGW 16 ignores it there (it does honour it on PUT).
+      if (job.createOnly && job.ifMatchEtag === undefined) forbidOverwrite(command, deps.createOnly);
+      out = await send(deps, command);
     } catch (err) {
       if (isNoSuchUpload(err)) return undefined;
+      if (job.createOnly && job.ifMatchEtag === undefined && isTaken(err)) throw keyTaken(job);
       throw err;
     }
     if (!isEmptyResult(out)) return out;
@@ -133,39 +184,53 @@ function multipartEtag(parts: UploadPart[]): string | undefined {
   return `${md5.digest('hex')}-${parts.length}`;
 }
 
-/** The object as completed must be ours: size, our MD5 in its metadata, then COS's CRC-64 or S3's multipart ETag. */
-function verifyObject(head: HeadObjectCommandOutput, completed: CompleteMultipartUploadCommandOutput | undefined, size: number, hashes: PartHashes, parts: UploadPart[]): VerifiedBy {
+/** The whole file's CRC-64 from its parts' (in order), when every part has one. */
+function wholeCrc(parts: UploadPart[]): string | undefined {
+  if (parts.length === 0 || parts.some((p) => p.crc64 === undefined)) return undefined;
+  return parts.reduce((whole, p) => combineCrc64(whole, p.crc64!, p.size), '0');
+}
+
+/**
+ * The object as completed must be ours: its size, then COS's CRC-64 against the parts' combined, or S3's
+ * multipart ETag against the parts' MD5s; over plain HTTP elsewhere the service checked each part's signed
+ * SHA-256, and the ETag must still name as many parts as we sent.
+ */
+function verifyObject(head: HeadObjectCommandOutput, completed: CompleteMultipartUploadCommandOutput | undefined, size: number, parts: UploadPart[], crc: string | undefined): VerifiedBy {
   const requestId = responseInfo(head)?.requestId;
   if (head.ContentLength !== size) throw badDigest('size of the object', String(size), String(head.ContentLength), requestId);
-  const metaMd5 = head.Metadata?.[META_MD5];
-  if (metaMd5 !== hashes.md5) throw badDigest('md5chksum metadata of the object', hashes.md5, metaMd5 ?? 'none', requestId);
-  const crc = responseInfo(completed)?.crc64 ?? responseInfo(head)?.crc64;
-  if (crc !== undefined) {
-    if (crc !== hashes.crc64) throw badDigest('CRC-64 of the object (combined from its parts)', hashes.crc64, crc, requestId);
+  const theirs = responseInfo(completed)?.crc64 ?? responseInfo(head)?.crc64;
+  if (crc !== undefined && theirs !== undefined) {
+    if (theirs !== crc) throw badDigest('CRC-64 of the object (combined from its parts)', crc, theirs, requestId);
     return 'crc64';
   }
   const etag = bareEtag(head.ETag);
+  if (!isMultipartEtag(etag) || etagIsNotMd5(head)) return parts.some((p) => p.md5 !== undefined) ? 'md5' : 'sha256';
   const expected = multipartEtag(parts);
-  if (!expected || !isMultipartEtag(etag) || etagIsNotMd5(head)) return 'md5';
+  if (expected === undefined) {
+    if (!etag.endsWith(`-${parts.length}`)) throw badDigest('part count in the ETag of the object', String(parts.length), etag, requestId);
+    return 'sha256';
+  }
   if (etag.toLowerCase() !== expected) throw badDigest('multipart ETag of the object', expected, etag, requestId);
   return 'etag';
 }
 
 /** Sends what is missing, re-stats, completes and verifies; the stored upload is dropped once it is verified. */
 async function finish(job: UploadJob, deps: UploadDeps, file: FileFacts, session: Session): Promise<UploadResult> {
-  const { uploadId, partSize, hashes, reused } = session;
+  const { uploadId, partSize, checks, reused } = session;
   const have = new Set(reused.map((p) => p.partNumber));
   const todo = Array.from({ length: partCount(file.size, partSize) }, (_, i) => i + 1).filter((n) => !have.has(n));
   if (reused.length > 0) deps.onProgress?.(reused.reduce((sum, p) => sum + p.size, 0));
-  const plan = { uploadId, size: file.size, partSize, partCrcs: hashes.partCrcs, todo };
+  const plan = { uploadId, size: file.size, partSize, checks, todo };
   const sent = await sendParts(job, deps, plan, deps.partConcurrency ?? DEFAULT_PART_CONCURRENCY);
-  await assertUnchanged(job); // an edit that kept the bytes we read still moves the mtime
+  // Size, mtime and ctime as before the first read: any write since (even one that put the mtime back) moves the ctime.
+  await assertUnchanged(job, file);
   const parts = [...reused, ...sent].sort((a, b) => a.partNumber - b.partNumber);
   const completed = await complete(job, deps, uploadId, parts);
   const head = await send(deps, new HeadObjectCommand({ Bucket: job.bucket, Key: job.key }));
+  const crc = checks.crc64 ? wholeCrc(parts) : undefined;
   try {
-    const verifiedBy = verifyObject(head, completed, file.size, hashes, parts);
-    return { status: 'uploaded', etag: bareEtag(head.ETag), size: file.size, md5: hashes.md5, crc64: hashes.crc64, verifiedBy, parts: { total: parts.length, reused: reused.length } };
+    const verifiedBy = verifyObject(head, completed, file.size, parts, crc);
+    return { status: 'uploaded', etag: bareEtag(head.ETag), size: file.size, ...(crc ? { crc64: crc } : {}), verifiedBy, parts: { total: parts.length, reused: reused.length } };
   } finally {
     deps.state.finishUpload(uploadId); // completed (or gone): nothing left to resume either way
   }

@@ -1,38 +1,64 @@
-// Uploads a small file with one PutObject: read whole, hashed (MD5 + CRC-64), sent with Content-MD5 and our
-// metadata, then verified by COS's CRC-64 or, elsewhere, by the ETag when it is the plain MD5.
+// Uploads a small file with one PutObject: read whole through one handle, hashed once (MD5: our metadata,
+// Content-MD5 and the ETag check; plus CRC-64 on COS), sent create-only when the plan says so, then verified
+// by COS's CRC-64 or, elsewhere, by the ETag when it is the plain MD5.
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { open, type FileHandle } from 'node:fs/promises';
 import { PutObjectCommand, type PutObjectCommandOutput } from '@aws-sdk/client-s3';
 import { crc64 } from '../s3/crc64.js';
+import { mayUnsignPayload, unsignPayload } from '../s3/payload.js';
 import { responseInfo } from '../s3/response-info.js';
 import { base64ToHex, bareEtag, isPlainMd5Etag, objectMetadata } from './object-metadata.js';
+import { forbidOverwrite, isTaken } from './upload-create-only.js';
 import {
-  assertUnchanged, badDigest, etagIsNotMd5, isGone, send, UploadStop,
+  assertKeyFree, badDigest, checkRemoteEtag, etagIsNotMd5, isGone, keyTaken, send, UploadStop,
   type UploadDeps, type UploadJob, type UploadResult, type VerifiedBy,
 } from './upload-support.js';
 
-/** The whole file, or UploadStop when it vanished or no longer has the expected size and mtime. */
+async function readAll(handle: FileHandle, size: number): Promise<Buffer> {
+  // One byte more than planned: a file that grew since the scan reads longer and is caught below.
+  const buffer = Buffer.allocUnsafe(size + 1);
+  let done = 0;
+  for (;;) {
+    const { bytesRead } = await handle.read(buffer, done, buffer.length - done, done);
+    if (bytesRead === 0) break;
+    done += bytesRead;
+    if (done === buffer.length) break;
+  }
+  if (done !== size) throw new UploadStop('changed');
+  return buffer.subarray(0, size);
+}
+
+/**
+ * The whole file, or UploadStop when it vanished or no longer has the expected size and mtime. Open, read,
+ * fstat, close: the stat after reading says whether what we hold is the planned version (an edit during the
+ * read moves the mtime; a file replaced by a rename leaves ours whole, and the next scan sees the new one).
+ */
 async function readSnapshot(job: UploadJob, signal: AbortSignal): Promise<Buffer> {
-  let data: Buffer;
+  signal.throwIfAborted();
+  let handle: FileHandle;
   try {
-    data = await readFile(job.localPath, { signal });
+    handle = await open(job.localPath, 'r');
   } catch (err) {
     if (isGone(err)) throw new UploadStop('vanished');
     throw err;
   }
-  // Stat after reading: an edit during the read moves the mtime, so what we hold is not what was planned.
-  await assertUnchanged(job);
-  if (data.length !== job.expected.size) throw new UploadStop('changed');
-  return data;
+  try {
+    const data = await readAll(handle, job.expected.size);
+    const facts = await handle.stat();
+    if (!facts.isFile() || facts.size !== job.expected.size || facts.mtimeMs !== job.expected.mtimeMs) throw new UploadStop('changed');
+    return data;
+  } finally {
+    await handle.close();
+  }
 }
 
 /**
  * COS: its CRC-64 must equal ours. Elsewhere the service checked Content-MD5; an unencrypted simple PUT's
  * ETag is the hex MD5, so when it looks like one it must be ours.
  */
-export function verifyPut(output: PutObjectCommandOutput, local: { md5: string; crc64: string }): VerifiedBy {
+export function verifyPut(output: PutObjectCommandOutput, local: { md5: string; crc64?: string }): VerifiedBy {
   const info = responseInfo(output);
-  if (info?.crc64 !== undefined) {
+  if (info?.crc64 !== undefined && local.crc64 !== undefined) {
     if (info.crc64 !== local.crc64) throw badDigest('CRC-64 of the object', local.crc64, info.crc64, info.requestId);
     return 'crc64';
   }
@@ -45,8 +71,11 @@ export function verifyPut(output: PutObjectCommandOutput, local: { md5: string; 
 
 export async function uploadSingle(job: UploadJob, deps: UploadDeps): Promise<UploadResult> {
   const data = await readSnapshot(job, deps.signal);
+  // Where the service cannot refuse for us, look right before the write.
+  if (job.ifMatchEtag !== undefined) await checkRemoteEtag(job, deps, job.ifMatchEtag);
+  else if (job.createOnly && (deps.createOnly ?? 'head') === 'head') await assertKeyFree(job, deps);
   const md5 = createHash('md5').update(data).digest('base64');
-  const crc = crc64(data);
+  const crc = deps.connection.resolved.cos ? crc64(data) : undefined;
   const command = new PutObjectCommand({
     Bucket: job.bucket,
     Key: job.key,
@@ -55,8 +84,17 @@ export async function uploadSingle(job: UploadJob, deps: UploadDeps): Promise<Up
     ContentMD5: md5,
     Metadata: objectMetadata({ mtimeMs: job.expected.mtimeMs, md5 }),
   });
-  const output = await send(deps, command, true);
+  // Content-MD5 covers the body: over HTTPS the signature need not hash it again.
+  if (mayUnsignPayload(deps.connection.resolved)) unsignPayload(command);
+  if (job.createOnly && job.ifMatchEtag === undefined) forbidOverwrite(command, deps.createOnly);
+  let output: PutObjectCommandOutput;
+  try {
+    output = await send(deps, command, true);
+  } catch (err) {
+    if (job.createOnly && job.ifMatchEtag === undefined && isTaken(err)) throw keyTaken(job);
+    throw err;
+  }
   const verifiedBy = verifyPut(output, { md5, crc64: crc });
   deps.onProgress?.(data.length);
-  return { status: 'uploaded', etag: bareEtag(output.ETag), size: data.length, md5, crc64: crc, verifiedBy };
+  return { status: 'uploaded', etag: bareEtag(output.ETag), size: data.length, md5, ...(crc === undefined ? {} : { crc64: crc }), verifiedBy };
 }

@@ -1,14 +1,17 @@
 // What the single-PUT and multipart uploads share: the job and result types, the local file's facts,
 // sending a command with the job's signal (and throttle), and the failures they raise.
 import { stat } from 'node:fs/promises';
-import type { S3ClientResolvedConfig, ServiceInputTypes, ServiceOutputTypes } from '@aws-sdk/client-s3';
+import { HeadObjectCommand, type S3ClientResolvedConfig, type ServiceInputTypes, type ServiceOutputTypes } from '@aws-sdk/client-s3';
 import type { Command, MiddlewareStack } from '@smithy/types';
 import { appError, AppFailure } from '../../../shared/errors.js';
 import type { S3Connection } from '../s3/client-factory.js';
 import { toAppError } from '../s3/error-map.js';
 import type { Key } from './model.js';
+import { bareEtag } from './object-metadata.js';
 import type { SyncState } from './state-store.js';
 import { throttleCommand, type Throttle } from './throttle.js';
+import type { CreateOnlyMode } from './upload-create-only.js';
+import type { PartBuffers } from './upload-buffers.js';
 
 export interface UploadJob {
   pairId: string;
@@ -22,6 +25,11 @@ export interface UploadJob {
   expected: { size: number; mtimeMs: number };
   /** Overwrite only if the object still has this ETag (the executor's precondition re-check). */
   ifMatchEtag?: string;
+  /**
+   * Create only: the key must still be free (nothing appeared since the listing). Enforced by the service
+   * where it honours a conditional write (deps.createOnly), else by a HEAD right before the write.
+   */
+  createOnly?: boolean;
 }
 
 /** The parts of the state store an upload uses. */
@@ -35,17 +43,25 @@ export interface UploadDeps {
   onProgress?: (bytesSentDelta: number) => void;
   /** The app's shared bandwidth limit. */
   throttle?: Throttle;
-  /** Parts in flight (and part buffers in memory) at once; default 4. */
+  /** Parts of one file in flight at once; default 8. */
   partConcurrency?: number;
+  /** Part buffers shared by every upload of the pair: bounds their memory whatever the number of files. */
+  partBuffers?: PartBuffers;
+  /** How the service enforces a create-only write (upload-create-only.ts); 'head' when unknown. */
+  createOnly?: CreateOnlyMode;
   /** Files of at least this many bytes go multipart; default 16 MiB. */
   multipartThreshold?: number;
   now?: () => number;
 }
 
-export const DEFAULT_PART_CONCURRENCY = 4;
+export const DEFAULT_PART_CONCURRENCY = 8;
 export const DEFAULT_MULTIPART_THRESHOLD = 16 * 1024 * 1024;
 
-export type VerifiedBy = 'crc64' | 'md5' | 'etag';
+/**
+ * crc64: the service's CRC-64 matched ours; etag: the ETag is the MD5 (or multipart MD5) we expect; md5: only the
+ * service's Content-MD5 check vouches; sha256: only the service's check of the signed payload (SigV4) vouches.
+ */
+export type VerifiedBy = 'crc64' | 'md5' | 'etag' | 'sha256';
 
 export type UploadResult =
   | {
@@ -53,11 +69,10 @@ export type UploadResult =
       /** The object's ETag as the service gave it, without quotes. */
       etag: string;
       size: number;
-      /** Base64 MD5 of the whole file (also in the object's `md5chksum`). */
-      md5: string;
-      /** CRC-64/XZ of the whole file, decimal, computed locally. */
-      crc64: string;
-      /** crc64: the service's CRC-64 matched; etag: the ETag is the MD5 (or multipart MD5) we expect; md5: only the service's Content-MD5 check vouches. */
+      /** Base64 MD5 of the whole file (also in the object's `md5chksum`): single PUTs only. */
+      md5?: string;
+      /** CRC-64/XZ of the whole file, decimal, computed locally: on COS, where the service's is checked against it. */
+      crc64?: string;
       verifiedBy: VerifiedBy;
       /** Multipart only: how many parts there were, and how many were already on the service (resume). */
       parts?: { total: number; reused: number };
@@ -79,6 +94,8 @@ export class UploadStop extends Error {
 export interface FileFacts {
   size: number;
   mtimeMs: number;
+  /** Status change time: any write moves it, even one that puts the mtime back. */
+  ctimeMs?: number;
   ino?: number;
 }
 
@@ -92,7 +109,7 @@ export async function statFile(path: string): Promise<FileFacts | undefined> {
   try {
     const facts = await stat(path);
     if (!facts.isFile()) return undefined;
-    return { size: facts.size, mtimeMs: facts.mtimeMs, ...(facts.ino ? { ino: facts.ino } : {}) };
+    return { size: facts.size, mtimeMs: facts.mtimeMs, ctimeMs: facts.ctimeMs, ...(facts.ino ? { ino: facts.ino } : {}) };
   } catch (err) {
     if (isGone(err)) return undefined;
     throw err;
@@ -102,11 +119,15 @@ export async function statFile(path: string): Promise<FileFacts | undefined> {
 export const sameFile = (file: FileFacts, expected: { size: number; mtimeMs: number }) =>
   file.size === expected.size && file.mtimeMs === expected.mtimeMs;
 
-/** Re-stats the file and throws UploadStop unless it still has the size and mtime the job expects. */
-export async function assertUnchanged(job: UploadJob): Promise<void> {
+/**
+ * Re-stats the file and throws UploadStop unless it still has the size and mtime the job expects, and the
+ * ctime of `before` (the stat taken before the first byte was read): a rewrite that put the mtime back moves it.
+ */
+export async function assertUnchanged(job: UploadJob, before?: FileFacts): Promise<void> {
   const now = await statFile(job.localPath);
   if (!now) throw new UploadStop('vanished');
   if (!sameFile(now, job.expected)) throw new UploadStop('changed');
+  if (before?.ctimeMs !== undefined && now.ctimeMs !== before.ctimeMs) throw new UploadStop('changed');
 }
 
 /** A command of the S3 client (the SDK's command classes also carry their own middleware stack). */
@@ -116,8 +137,38 @@ type S3Command<I extends ServiceInputTypes, O extends ServiceOutputTypes> = Comm
 
 /** Sends one command with the job's abort signal; its body is metered through the throttle when `throttled`. */
 export function send<I extends ServiceInputTypes, O extends ServiceOutputTypes>(deps: UploadDeps, command: S3Command<I, O>, throttled = false): Promise<O> {
-  if (throttled) throttleCommand(command, deps.throttle, deps.signal);
+  // No limit now, no meter: a limit set later applies from the next request on.
+  if (throttled && deps.throttle?.bytesPerSecond) throttleCommand(command, deps.throttle, deps.signal);
   return deps.connection.client.send(command, { abortSignal: deps.signal });
+}
+
+/** A create-only upload found its key taken: someone put an object there since the listing. */
+export function keyTaken(job: UploadJob): AppFailure {
+  return new AppFailure(appError('precondition-failed', { detail: `${job.key}: an object appeared at this key since the listing` }));
+}
+
+/** The executor's precondition: the object must still have the ETag it planned to overwrite. */
+export async function checkRemoteEtag(job: UploadJob, deps: UploadDeps, expected: string): Promise<void> {
+  let current: string | undefined;
+  try {
+    current = bareEtag((await send(deps, new HeadObjectCommand({ Bucket: job.bucket, Key: job.key }))).ETag);
+  } catch (err) {
+    if (toAppError(err).code !== 'no-such-key') throw err;
+  }
+  if (current === bareEtag(expected)) return;
+  const now = current === undefined ? 'the object is gone' : `it now has ETag ${current}`;
+  throw new AppFailure(appError('remote-changed', { detail: `${job.key}: expected ETag ${bareEtag(expected)}, ${now}` }));
+}
+
+/** The HEAD before a create-only write, where the service does not refuse it for us. */
+export async function assertKeyFree(job: UploadJob, deps: UploadDeps): Promise<void> {
+  try {
+    await send(deps, new HeadObjectCommand({ Bucket: job.bucket, Key: job.key }));
+  } catch (err) {
+    if (toAppError(err).code === 'no-such-key') return;
+    throw err;
+  }
+  throw keyTaken(job);
 }
 
 /** A checksum mismatch found by us (not the service): retryable, like the service's BadDigest. */

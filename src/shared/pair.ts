@@ -27,7 +27,7 @@ export const FolderPairSchema = z.object({
   /** Upload bandwidth limit in bytes per second; 0 means none. */
   bandwidthLimit: z.number().int().min(0).default(0),
   fileConcurrency: z.number().int().min(1).max(64).default(8),
-  partConcurrency: z.number().int().min(1).max(32).default(4),
+  partConcurrency: z.number().int().min(1).max(32).default(8),
 });
 
 export type FolderPair = z.infer<typeof FolderPairSchema>;

@@ -2,7 +2,7 @@
 // with aria-describedby so screen readers read them, and one polite live region for announcements.
 import type { AppError } from '../shared/result.js';
 import { errorParts, live } from './engine-text.js';
-import { t, tr, type Vars } from './i18n.js';
+import { locale, t, tr, type Vars } from './i18n.js';
 import type { StringKey } from './strings-en.js';
 
 type Props = Record<string, string | boolean | number>;
@@ -53,7 +53,8 @@ export function select(id: string, options: [string, StringKey][]): HTMLSelectEl
 export function errorText(error: AppError | undefined): string {
   if (!error) return '';
   const { message, hint } = errorParts(error);
-  return [message, hint].filter(Boolean).join(' ');
+  // Chinese sentences end in "。" and follow each other without a space.
+  return [message, hint].filter(Boolean).join(locale() === 'zh-CN' ? '' : ' ');
 }
 
 /** Shows (or clears) a field's error; the field is marked invalid for assistive technology. */

@@ -97,13 +97,14 @@ export class PairCard {
       live(el('p', { className: 'gate-message' }), () => sayOr(g.i18n?.message, g.message)),
       live(el('p', { className: 'gate-hint' }), () => sayOr(g.i18n?.hint, g.hint)),
     ]));
-    const plan = el('ul', { className: 'plan', id: `${id}-plan` }, held.operations.map((op) =>
+    // A long plan scrolls: focusable, so it scrolls from the keyboard too, and named by its summary.
+    const plan = el('ul', { className: 'plan', id: `${id}-plan`, tabindex: '0', 'aria-labelledby': `${id}-summary` }, held.operations.map((op) =>
       el('li', {}, [txt('strong', `op.${op.kind}` as StringKey), live(el('span'), () => ` ${op.key}: ${sayOr(op.why, op.reason)}`)])));
     const apply = button(`${id}-apply`, 'button.apply', () => this.actions.apply(this.#view), { className: 'apply' });
     const keep = button(`${id}-keep`, 'button.keep', () => this.actions.keep(this.#view), { className: 'keep primary' });
     return [el('section', { className: 'callout gate-box', 'aria-labelledby': `${id}-title` }, [
       txt('h4', 'gate.title', { id: `${id}-title` }), ...gates,
-      el('details', { open: '' }, [txt('summary', 'gate.plan', {}, { count: held.operations.length }), plan]),
+      el('details', { open: '' }, [txt('summary', 'gate.plan', { id: `${id}-summary` }, { count: held.operations.length }), plan]),
       txt('p', 'gate.choice'), el('div', { className: 'row' }, [apply, keep]),
     ])];
   }

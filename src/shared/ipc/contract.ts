@@ -86,7 +86,7 @@ export const contract = {
   setPaused: { input: z.object({ id: pairId, paused: z.boolean() }) },
   /** Apply: runs the plan the safety gates held back. */
   approvePair: { input: z.object({ id: pairId }) },
-  /** Keep: declines the held plan (what that means per gate: DESIGN.md "Safety gates"); nothing is deleted. */
+  /** Keep: declines the held plan (what that means per gate: src/main/engine/sync/decline.ts); nothing is deleted. */
   declinePair: { input: z.object({ id: pairId }) },
   /** Changes a pair's delete policy, bandwidth limit, files at once or delete limits; a new bucket or prefix is refused. */
   updatePair: { input: PairChangesSchema },

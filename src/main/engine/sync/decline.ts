@@ -1,5 +1,5 @@
 // Keep on a held plan: the user declines what the safety gates held back. Nothing is ever deleted by a decline;
-// what it means depends on the gate (DESIGN.md "Safety gates"):
+// what it means depends on the gate:
 // - the folder or the listing is in doubt (root-missing, root-unreadable, root-empty, marker-missing,
 //   listing-failed, listing-empty): nothing is changed and the pair stays paused with a message saying what to
 //   fix; Resume looks again (and holds the plan again if the folder is still wrong).

@@ -34,17 +34,20 @@ function electronStub() {
     schemes: [] as { scheme: string; privileges: Record<string, boolean> }[],
     protocols: new Map<string, (request: Request) => Promise<Response>>(),
   };
+  const app = new EventEmitter();
   class RecordedWindow extends EventEmitter {
     readonly webContents = new RecordedContents();
     constructor(readonly options: { webPreferences: Record<string, unknown> }) {
       super();
       record.windows.push(this);
+      app.emit('web-contents-created', {}, this.webContents);
     }
     loadURL(url: string) {
       return this.webContents.loadURL(url);
     }
   }
   const electron = {
+    app,
     BrowserWindow: RecordedWindow,
     shell: { openExternal: async (url: string) => void record.opened.push(url) },
     session: {
@@ -87,11 +90,15 @@ const FOREIGN_URLS = [
 describe('Electron security checklist: the window', () => {
   const { electron, record } = electronStub();
   let win: (typeof record.windows)[number];
+  let other: RecordedContents;
   before(async () => {
     const window = await importWithElectron<typeof WindowModule>('src/main/app/window.ts', electron);
-    window.createMainWindow('/app/dist/preload/index.cjs');
     window.hardenSession();
+    window.createMainWindow('/app/dist/preload/index.cjs');
     win = record.windows[0]!;
+    // Any other web contents (none is made today) gets the same guards.
+    other = new RecordedContents('app://cos-sync/index.html');
+    electron.app.emit('web-contents-created', {}, other);
   });
 
   test('2-4, 6, 8-11: no Node in the page, context isolation, sandbox, web security, no insecure content, no experimental or Blink features, no <webview>', () => {
@@ -119,31 +126,37 @@ describe('Electron security checklist: the window', () => {
   });
 
   test('12: no <webview> can be attached', () => {
-    const event = preventable();
-    win.webContents.emit('will-attach-webview', event, {}, {});
-    assert.equal(event.prevented, true);
+    for (const contents of [win.webContents, other]) {
+      const event = preventable();
+      contents.emit('will-attach-webview', event, {}, {});
+      assert.equal(event.prevented, true);
+    }
   });
 
   test('13: navigation and redirects stay inside the app', () => {
-    for (const name of ['will-navigate', 'will-redirect']) {
-      assert.equal(win.webContents.listenerCount(name), 1, name);
-      for (const url of FOREIGN_URLS) {
-        const event = preventable();
-        win.webContents.emit(name, event, url);
-        assert.equal(event.prevented, true, `${name} to ${url}`);
+    for (const contents of [win.webContents, other]) {
+      for (const name of ['will-navigate', 'will-redirect']) {
+        assert.equal(contents.listenerCount(name), 1, name);
+        for (const url of FOREIGN_URLS) {
+          const event = preventable();
+          contents.emit(name, event, url);
+          assert.equal(event.prevented, true, `${name} to ${url}`);
+        }
+        const inside = preventable();
+        contents.emit(name, inside, 'app://cos-sync/index.html#folders');
+        assert.equal(inside.prevented, false, `${name} within the app`);
       }
-      const inside = preventable();
-      win.webContents.emit(name, inside, 'app://cos-sync/index.html#folders');
-      assert.equal(inside.prevented, false, `${name} within the app`);
     }
   });
 
   test('14, 15: no new window ever opens; only https links without credentials go to the browser', async () => {
-    const handler = win.webContents.windowOpenHandler!;
     const links = ['https://cloud.tencent.com/document/product/436', ...FOREIGN_URLS, 'https://user:pw@example.com/', 'smb://server/share', 'not a url'];
-    for (const url of links) assert.deepEqual(handler({ url }), { action: 'deny' }, url);
-    await new Promise((resolve) => setImmediate(resolve));
-    assert.deepEqual(record.opened, ['https://cloud.tencent.com/document/product/436', 'https://example.com/']);
+    for (const contents of [win.webContents, other]) {
+      record.opened.length = 0;
+      for (const url of links) assert.deepEqual(contents.windowOpenHandler!({ url }), { action: 'deny' }, url);
+      await new Promise((resolve) => setImmediate(resolve));
+      assert.deepEqual(record.opened, ['https://cloud.tencent.com/document/product/436', 'https://example.com/']);
+    }
   });
 
   test('5: every permission request and check is refused', () => {

@@ -104,6 +104,27 @@ test('a burst of changes arrives as one coalesced call', () =>
     }
   }, 500)); // a long quiet time, so a busy test machine does not split the burst
 
+test('folders are watched, not each file: one watch per folder however many files it holds', async () => {
+  const root = await mkdtemp(join(tmpdir(), 'cos-sync-watch-'));
+  const watchesBefore = process.getActiveResourcesInfo().filter((kind) => kind === 'FSEventWrap').length;
+  await mkdir(join(root, 'a', 'b'), { recursive: true });
+  await Promise.all(Array.from({ length: 60 }, (_, i) => writeFile(join(root, i % 2 ? 'a' : join('a', 'b'), `f${i}.txt`), `${i}`)));
+  const seen = new Set<string>();
+  const watcher = watchFolder(root, { ignore: rules, debounceMs: 50, onDirty: (paths) => paths.forEach((p) => seen.add(p)), onError: () => {} });
+  try {
+    await watcher.ready;
+    const watches = process.getActiveResourcesInfo().filter((kind) => kind === 'FSEventWrap').length - watchesBefore;
+    assert.equal(watches, 3, 'the root, a and a/b');
+    await writeFile(join(root, 'a', 'b', 'f0.txt'), 'changed'); // a change to a file nothing watches by itself
+    const deadline = Date.now() + 10_000;
+    while (!seen.has(join('a', 'b', 'f0.txt')) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    assert.ok(seen.has(join('a', 'b', 'f0.txt')), JSON.stringify([...seen]));
+  } finally {
+    await watcher.close();
+    await rm(root, { recursive: true, force: true });
+  }
+});
+
 /** Active handles and requests by kind. */
 function resources(): Map<string, number> {
   const counts = new Map<string, number>();

@@ -1,6 +1,7 @@
 // The watcher is a hint (DESIGN.md): chokidar events only mark paths dirty, debounced and coalesced into
 // one call; the engine then rescans those paths and checks stability itself. Full scans still run on a timer.
-import { isAbsolute, relative, sep } from 'node:path';
+import { lstatSync } from 'node:fs';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { watch } from 'chokidar';
 import { appError } from '../../../shared/errors.js';
 import { msg } from '../../../shared/messages.js';
@@ -38,29 +39,41 @@ export interface FolderWatch {
 /** What FolderWatcher needs from chokidar; tests pass an EventEmitter. */
 export interface WatchSource {
   on(event: 'all', listener: (event: string, path: string) => void): unknown;
+  /** The operating system's event on a watched folder: `name` is the child that changed (absent on some systems). */
+  on(event: 'raw', listener: (event: string, name: string | null | undefined, details: { watchedPath?: string }) => void): unknown;
   on(event: 'error', listener: (error: unknown) => void): unknown;
   on(event: 'ready', listener: () => void): unknown;
   close(): Promise<void>;
 }
 
-/** Watches `root` with chokidar, light: no awaitWriteFinish (the engine re-checks size and mtime before upload). */
+/**
+ * Watches `root` with chokidar, light: folders only, no awaitWriteFinish (the engine re-checks size and mtime
+ * before upload). chokidar watches each file it tracks with a watcher and a closure of its own (about 9 KB
+ * of memory per file); a folder's watch already reports every change to the files in it, by name, as a
+ * `raw` event. So files are left out of chokidar's tracking and the folders' raw events mark them dirty.
+ */
 export function watchFolder(root: string, options: WatchOptions): FolderWatch {
-  const source = watch(root, {
+  const absRoot = resolve(root);
+  const source = watch(absRoot, {
     ignoreInitial: true, // the engine runs a full scan at start
     followSymlinks: false, // the scan does not follow them either
     ignorePermissionErrors: true, // the scan reports unreadable items, per item
     atomic: false, // we coalesce unlink+add ourselves, and chokidar's atomic mode hides some names
-    ignored: (path: string, stats?: { isDirectory(): boolean }) => isIgnored(root, options.ignore, path, stats),
+    ignored: (path: string, stats?: { isDirectory(): boolean }) => isIgnored(absRoot, options.ignore, path, stats),
   });
-  return new FolderWatcher(root, source, options);
+  return new FolderWatcher(absRoot, source, options);
 }
 
-/** chokidar's `ignored`: skips watching what the rules ignore, but never the rules file itself. */
+/**
+ * chokidar's `ignored`: skips what the rules ignore (never the rules file itself), and every non-folder,
+ * which the folder's own watch covers.
+ */
 function isIgnored(root: string, rules: IgnoreRules, path: string, stats?: { isDirectory(): boolean }): boolean {
   const rel = toRelative(root, path);
-  if (rel === undefined || rel === '' || rel === IGNORE_FILE) return false;
+  if (rel === undefined || rel === '') return false;
+  if (stats && !stats.isDirectory()) return true;
   // Without stats we cannot tell a folder; answering as for a file watches a little more, never less.
-  return rules.ignores(toKey(rel, sep), stats?.isDirectory() ?? false);
+  return rel !== IGNORE_FILE && rules.ignores(toKey(rel, sep), stats?.isDirectory() ?? false);
 }
 
 function toRelative(root: string, path: string): string | undefined {
@@ -94,6 +107,10 @@ export class FolderWatcher implements FolderWatch {
       source.on('ready', resolve);
     });
     source.on('all', (event, path) => this.#onEvent(event, path));
+    // A folder's watch names the child that changed; without a name, the folder itself is rescanned.
+    source.on('raw', (_event, name, details) => {
+      if (details?.watchedPath !== undefined) this.#onEvent('raw', name ? join(details.watchedPath, name) : details.watchedPath);
+    });
     source.on('error', (error) => this.#onError(error));
   }
 
@@ -115,10 +132,23 @@ export class FolderWatcher implements FolderWatch {
     if (this.#closed) return;
     const rel = toRelative(this.root, path);
     if (rel === undefined) return;
-    const isDir = event === 'addDir' || event === 'unlinkDir';
     // chokidar may report a path before it knew it was ignored (no stats yet): filter again here.
-    if (rel !== '' && rel !== IGNORE_FILE && this.options.ignore.ignores(toKey(rel, sep), isDir)) return;
+    if (rel !== '' && rel !== IGNORE_FILE && this.#ignored(rel, event, path)) return;
     this.#mark(rel);
+  }
+
+  /** A raw event does not say whether the child is a folder: where the rules care (`node_modules/`), look. */
+  #ignored(rel: string, event: string, path: string): boolean {
+    const key = toKey(rel, sep);
+    const rules = this.options.ignore;
+    if (event !== 'raw') return rules.ignores(key, event === 'addDir' || event === 'unlinkDir');
+    const asFile = rules.ignores(key, false);
+    if (asFile === rules.ignores(key, true)) return asFile;
+    try {
+      return rules.ignores(key, lstatSync(path).isDirectory());
+    } catch {
+      return asFile; // gone already: its name is reported, and the scan finds nothing there
+    }
   }
 
   #mark(rel: string): void {

@@ -319,6 +319,37 @@ describe('order and determinism', () => {
   });
 });
 
+describe('a plan of some keys (a short pass)', () => {
+  const world = {
+    local: tree(L('docs/a.txt', { size: 11 }), L('docs/new.txt', { ino: 5, size: 3 }), L('other/b.txt', { size: 12 }), L('Photos/x.jpg'), L('photos/x.jpg')),
+    remote: tree(R('docs/a.txt'), R('other/b.txt'), R('docs/gone.txt')),
+    synced: tree(S('docs/a.txt'), S('other/b.txt'), S('docs/gone.txt')),
+  };
+  const inDocs = (k: string) => k.startsWith('docs/');
+
+  test('plans exactly what the whole plan plans for those keys, and nothing else', () => {
+    const whole = makePlan(world.local, world.remote, world.synced, options());
+    const some = makePlan(world.local, world.remote, world.synced, options({ only: inDocs }));
+    assert.deepEqual(some.operations, whole.operations.filter((op) => inDocs(op.key)));
+    assert.deepEqual(shape(some.operations), ['trashRemote docs/gone.txt', 'upload docs/a.txt', 'upload docs/new.txt']);
+    assert.deepEqual(some.refused, [], 'the collision elsewhere is not this plan\'s');
+  });
+
+  test('a name in the plan that collides with one outside it is still refused, and only it is reported', () => {
+    const some = makePlan(world.local, world.remote, world.synced, options({ only: (k) => k === 'photos/x.jpg' }));
+    assert.deepEqual(some.operations, []);
+    assert.deepEqual(some.refused.map((r) => r.key), ['photos/x.jpg']);
+    assert.match(some.refused[0]!.message, /letter case/);
+  });
+
+  test("the scan's refusals outside the plan are left out", () => {
+    const refused = new Map([['docs/new.txt', 'unreadable: EACCES'], ['other/b.txt', 'unreadable: EACCES']]);
+    const some = makePlan(world.local, world.remote, world.synced, options({ only: inDocs, refused }));
+    assert.deepEqual(some.refused, [{ key: 'docs/new.txt', message: 'unreadable: EACCES' }]);
+    assert.deepEqual(shape(some.operations), ['trashRemote docs/gone.txt', 'upload docs/a.txt']);
+  });
+});
+
 describe('the table is complete', () => {
   const comparisons: Comparison[] = ['same', 'different', 'unknown'];
   const feasible: [LocalState, RemoteState][] = [

@@ -41,12 +41,18 @@ function ourPartSize(local: LocalEntry, remote: RemoteEntry | undefined): number
   return remote.etag.endsWith(`-${partCount(local.size, partSize)}`) ? partSize : undefined;
 }
 
-/** Fills in hashes in place (local: md5 + crc64; remote: from HEAD) for the candidates only. */
-export async function addHashes(root: string, t: Trees, remote: Remote, signal: AbortSignal, concurrency = 4): Promise<number> {
-  const deletedSizes = new Set([...t.synced.values()].filter((s) => !t.local.has(s.key) && s.md5).map((s) => s.size));
-  const limit = pLimit(concurrency);
+/**
+ * Fills in hashes in place (local: md5 + crc64; remote: from HEAD) for the candidates only; with `only`, among
+ * those keys (the ones a short pass plans).
+ */
+export async function addHashes(root: string, t: Trees, remote: Remote, signal: AbortSignal, options: { concurrency?: number; only?: ((key: Key) => boolean) | undefined } = {}): Promise<number> {
+  const only = options.only;
+  const deletedSizes = new Set<number>();
+  for (const s of t.synced.values()) if (s.md5 && (!only || only(s.key)) && !t.local.has(s.key)) deletedSizes.add(s.size);
+  const limit = pLimit(options.concurrency ?? 4);
   const jobs: Promise<void>[] = [];
   for (const [key, local] of t.local) {
+    if (only && !only(key)) continue;
     if (needsRemoteHash(key, local, t)) {
       jobs.push(limit(async () => {
         const found = await remote.head(key, signal);

@@ -54,7 +54,7 @@
  * The executor keeps S as the plan assumes: upload, copyRemote and adopt write the key's row; trashRemote,
  * deleteRemote and forget drop it (a following upload of the same key writes it again).
  */
-import { findCollisions, S3_KEY_LIMITS, validateKey, type KeyLimits } from './keys.js';
+import { findCollisions, foldKey, S3_KEY_LIMITS, validateKey, type KeyLimits } from './keys.js';
 import {
   MARKER_FILE, TRASH_DIR, type DeletePolicy, type Key, type LocalEntry, type Operation, type OperationKind,
   type RemoteEntry, type SyncedEntry, type Tree,
@@ -82,6 +82,11 @@ export interface PlanOptions {
   /** The pair's prefix and the provider's limits, to refuse keys the bucket would reject. */
   keyPrefix?: string;
   keyLimits?: KeyLimits;
+  /**
+   * Plan only these keys (a watcher's short pass over the paths that changed); the others are neither planned
+   * nor reported. Name collisions are still found against the whole local tree.
+   */
+  only?: (key: Key) => boolean;
 }
 
 /** A key the plan will not touch, and why; shown beside the plan. */
@@ -107,10 +112,13 @@ export function makePlan(local: Tree<LocalEntry>, remote: Tree<RemoteEntry>, syn
   const inTrash = underTrash(trashPrefix);
   const excluded = (k: Key) => k === markerKey || inTrash(k);
   const isIgnored = options.isIgnored ?? (() => false);
-  const refused = refusals(local, inTrash, markerKey, isIgnored, options.refused);
-  const keys = [...new Set([...local.keys(), ...remote.keys(), ...synced.keys()])]
-    .filter((k) => !excluded(k) && !refused.has(k))
-    .sort(byCodeUnits);
+  const only = options.only;
+  const refused = refusals(local, inTrash, markerKey, isIgnored, options.refused, only);
+  const wanted = new Set<Key>();
+  for (const tree of [local, remote, synced] as Tree<unknown>[]) {
+    for (const k of tree.keys()) if ((!only || only(k)) && !excluded(k) && !refused.has(k)) wanted.add(k);
+  }
+  const keys = [...wanted].sort(byCodeUnits);
   const situations = keys.map((k) => situationOf(k, trees, isIgnored(k)));
   linkRenames(situations);
   const ctx: RuleContext = { deletePolicy: options.deletePolicy, trashKeyFor: trashKeys(trashPrefix, remote) };
@@ -173,16 +181,33 @@ function underTrash(trashPrefix: string): (key: Key) => boolean {
 }
 
 function refusals(local: Tree<LocalEntry>, inTrash: (k: Key) => boolean, markerKey: Key, isIgnored: (k: Key) => boolean,
-  fromScan: ReadonlyMap<Key, string> | undefined): Map<Key, string> {
-  const refused = new Map<Key, string>(fromScan ?? []);
-  const candidates = [...local.keys()].filter((k) => k !== markerKey && !isIgnored(k));
+  fromScan: ReadonlyMap<Key, string> | undefined, only?: (k: Key) => boolean): Map<Key, string> {
+  const refused = new Map<Key, string>(fromScan ? [...fromScan].filter(([k]) => !only || only(k)) : []);
+  const candidates = only ? collisionCandidates(local, only, markerKey, isIgnored) : [...local.keys()].filter((k) => k !== markerKey && !isIgnored(k));
   for (const key of candidates.filter(inTrash)) {
     if (!refused.has(key)) refused.set(key, `“${key}” is inside the bucket's trash folder (“${TRASH_DIR}”), so it is never uploaded; rename the folder to sync it.`);
   }
   for (const c of findCollisions(candidates.filter((k) => !inTrash(k)))) {
-    if (!refused.has(c.path)) refused.set(c.path, c.message);
+    if (!refused.has(c.path) && (!only || only(c.path))) refused.set(c.path, c.message);
   }
   return refused;
+}
+
+/** The keys in `only`, and every other local key that folds to the same name as one of them. */
+function collisionCandidates(local: Tree<LocalEntry>, only: (k: Key) => boolean, markerKey: Key, isIgnored: (k: Key) => boolean): Key[] {
+  const chosen: Key[] = [];
+  const folds = new Set<string>();
+  for (const k of local.keys()) {
+    if (only(k) && k !== markerKey && !isIgnored(k)) {
+      chosen.push(k);
+      folds.add(foldKey(k));
+    }
+  }
+  if (folds.size === 0) return chosen;
+  for (const k of local.keys()) {
+    if (!only(k) && k !== markerKey && folds.has(foldKey(k)) && !isIgnored(k)) chosen.push(k);
+  }
+  return chosen;
 }
 
 /** Keys the bucket would reject are refused as a whole: none of their operations run. */

@@ -78,6 +78,12 @@ export function mergeScan(
   return merged;
 }
 
+/** Whether a key is at or under one of a partial scan's scope keys. */
+export function scopeFilter(scope: readonly Key[]): (key: Key) => boolean {
+  const set = new Set(scope);
+  return (key) => withinScope(key, set);
+}
+
 /** Whether `key` or one of its ancestor folders is in `scope`: one Set lookup per path segment. */
 function withinScope(key: Key, scope: ReadonlySet<Key>): boolean {
   if (scope.has(key)) return true;

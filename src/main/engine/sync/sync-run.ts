@@ -14,7 +14,7 @@ import { gatePlan, type Gate } from './gates.js';
 import { addHashes } from './hash-candidates.js';
 import type { IgnoreRules } from './ignore-rules.js';
 import type { KeyLimits } from './keys.js';
-import { mergeScan, scanLocal, type ScanResult } from './local-scan.js';
+import { mergeScan, scanLocal, scopeFilter, type ScanResult } from './local-scan.js';
 import { MARKER_FILE, type Key, type LocalEntry, type Operation, type RemoteEntry, type SyncedEntry } from './model.js';
 import { makePlan, trashPrefixFor } from './plan.js';
 import type { Remote } from './remote.js';
@@ -88,17 +88,18 @@ async function scan(input: RunInput): Promise<ScanResult & { local: Map<Key, Loc
   return { ...result, local };
 }
 
-function waitingFiles(input: RunInput, local: Map<Key, LocalEntry>, skipped: ScanResult['skipped']) {
+function waitingFiles(input: RunInput, local: Map<Key, LocalEntry>, scanned: ScanResult) {
   const refused = new Map<Key, string>();
   /** The refusals as messages, for the window's languages. */
   const told = new Map<Key, Msg>();
   const refuse = (key: Key, why: Msg) => (refused.set(key, english(why)), told.set(key, why));
-  for (const item of skipped) if (item.key && item.reason !== 'ignored') refuse(item.key, msg('why.skipped', { reason: msg(`skip.${item.reason}`), detail: item.detail }));
+  for (const item of scanned.skipped) if (item.key && item.reason !== 'ignored') refuse(item.key, msg('why.skipped', { reason: msg(`skip.${item.reason}`), detail: item.detail }));
   for (const key of declinedStill(input.declined, local)) refuse(key, msg('why.declinedUpload'));
   const now = input.now();
   let recheckInMs: number | undefined;
   const recheckPaths: string[] = [];
-  for (const [key, entry] of local) {
+  // A short pass looks only at what it scanned: the rest of the tree was judged by the passes that scanned it.
+  for (const [key, entry] of scanned.scope ? scanned.tree : local) {
     const age = now - entry.mtimeMs;
     if (age >= 0 && age < input.stabilityMs) {
       refuse(key, msg('why.stillWriting'));
@@ -112,19 +113,35 @@ function waitingFiles(input: RunInput, local: Map<Key, LocalEntry>, skipped: Sca
   return { refused, told, recheckInMs, recheckPaths };
 }
 
+/** The keys a short pass plans: those under the rescanned paths, and those whose retry after a failure is due. */
+function shortPassScope(input: RunInput, scope: readonly Key[]): (key: Key) => boolean {
+  const now = input.now();
+  const due = new Set(input.state.listFailures(input.pair.id).filter((f) => f.nextAttemptMs <= now).map((f) => f.key));
+  const inScope = scopeFilter(scope);
+  return due.size === 0 ? inScope : (key) => due.has(key) || inScope(key);
+}
+
 export async function syncOnce(input: RunInput): Promise<RunResult> {
   const { pair, cache } = input;
   cache.synced ??= input.state.loadSynced(pair.id);
   input.onPhase?.('scanning');
   const root = await rootFacts(pair.localPath, cache.synced, input.approved === true);
-  const scanned = root.exists ? await scan(input) : { local: new Map<Key, LocalEntry>(), skipped: [], tree: new Map(), rootStatus: 'missing' as const };
-  if (!input.only || !cache.remote) cache.remote = await input.remote.list(input.signal);
-  const { refused, told, recheckInMs, recheckPaths } = waitingFiles(input, scanned.local, scanned.skipped);
-  await addHashes(pair.localPath, { local: scanned.local, remote: cache.remote, synced: cache.synced }, input.remote, input.signal);
+  // The walk waits on the disk and the listing on the network: side by side, a pass takes the longer of the two.
+  const missing: ScanResult & { local: Map<Key, LocalEntry> } = { local: new Map(), skipped: [], tree: new Map(), rootStatus: 'missing' };
+  const [scanned, remote] = await Promise.all([
+    root.exists ? scan(input) : missing,
+    !input.only || !cache.remote ? input.remote.list(input.signal) : cache.remote,
+  ]);
+  cache.remote = remote;
+  const { refused, told, recheckInMs, recheckPaths } = waitingFiles(input, scanned.local, scanned);
+  // A short pass plans the paths it rescanned (and files whose retry is due), not the whole tree again.
+  const only = scanned.scope ? shortPassScope(input, scanned.scope) : undefined;
+  await addHashes(pair.localPath, { local: scanned.local, remote: cache.remote, synced: cache.synced }, input.remote, input.signal, { only });
   cache.local = scanned.local;
   const plan = makePlan(scanned.local, cache.remote, cache.synced, {
     direction: 'upload', deletePolicy: pair.deletePolicy, trashPrefix: trashPrefixFor(new Date(input.now())),
     isIgnored: (key) => input.ignore.ignores(key, false), refused, keyPrefix: pair.prefix, keyLimits: input.keyLimits,
+    ...(only ? { only } : {}),
   });
   for (const r of plan.refused) {
     const why = told.get(r.key);

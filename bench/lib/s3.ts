@@ -44,6 +44,21 @@ export async function tally(client: S3Client, bucket: string, prefix = ''): Prom
 
 /** Deletes every object and unfinished multipart upload, then the bucket. */
 export async function removeBucket(client: S3Client, bucket: string): Promise<void> {
+  // One pass over the listing with a few batch deletes in flight (the server's index takes them side by side),
+  // then the loop below for anything the pass missed.
+  const inFlight = new Set<Promise<unknown>>();
+  let token: string | undefined;
+  do {
+    const page = await client.send(new ListObjectsV2Command({ Bucket: bucket, ContinuationToken: token, MaxKeys: 1000 }));
+    const objects = (page.Contents ?? []).map((o) => ({ Key: o.Key! }));
+    if (objects.length > 0) {
+      const job = client.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: objects, Quiet: true } })).finally(() => inFlight.delete(job));
+      inFlight.add(job);
+      if (inFlight.size >= 4) await Promise.race(inFlight);
+    }
+    token = page.IsTruncated ? page.NextContinuationToken : undefined;
+  } while (token);
+  await Promise.all(inFlight);
   for (;;) {
     const page = await client.send(new ListObjectsV2Command({ Bucket: bucket, MaxKeys: 1000 }));
     const objects = (page.Contents ?? []).map((o) => ({ Key: o.Key! }));

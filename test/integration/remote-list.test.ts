@@ -1,13 +1,14 @@
 // listRemote against the real Ceph RGW over HTTPS and through the COS-mode front: 1,100 keys with spaces,
 // '+', '%', '#', XML specials and unicode over two pages, the trash and folder markers set apart, the V1
-// fallback for a truncated page without a token, and an error (never a loop) when a listing stops moving.
+// fallback for a truncated page without a token, and an error (never a loop) when a listing stops moving;
+// ranges listed side by side from expected keys, right or wrong, and a server that ignores StartAfter.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { CreateBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import type { InitializeMiddleware, MetadataBearer } from '@smithy/types';
 import pLimit from 'p-limit';
 import { createS3Client, type S3Connection } from '../../src/main/engine/s3/client-factory.js';
-import { headRemote, listRemote, listRemoteTree } from '../../src/main/engine/sync/remote-list.js';
+import { compareKeys, headRemote, listRemote, listRemoteTree } from '../../src/main/engine/sync/remote-list.js';
 import { AppFailure } from '../../src/shared/errors.js';
 import { ConnectionProfileSchema, type ConnectionProfileInput } from '../../src/shared/profile.js';
 import { resolveConnection } from '../../src/shared/resolve.js';
@@ -84,6 +85,20 @@ for (const [label, open] of [['rgw', rgw], ['cos-front', cos]] as const) {
       assert.ok(one.lastModifiedMs > Date.now() - 3600_000);
     });
 
+    it('lists in ranges side by side when it knows what to expect, and gets the same tree however wrong the guess', async () => {
+      const conn = await open();
+      const sorted = [...NAMES].sort(compareKeys);
+      const good = await listRemoteTree(conn, BUCKET, PREFIX, { pageSize: 200, expectedKeys: sorted });
+      assert.deepEqual([...good.entries.keys()].sort(), [...NAMES].sort());
+      assert.deepEqual([...good.trash.keys()], [TRASHED]);
+      assert.ok(good.pages <= 7, `${good.pages} pages for 1,100 keys in ranges of 200 (the first holds the trash and a folder marker too)`);
+      // A third of them gone, others never there, out of order: still every object, once.
+      const wrong = [...NAMES.filter((_, i) => i % 3 !== 0), 'dir3/not there.txt', 'zzz', '', 'dir0'].reverse();
+      const listing = await listRemoteTree(conn, BUCKET, PREFIX, { pageSize: 100, expectedKeys: wrong, concurrency: 3 });
+      assert.deepEqual([...listing.entries.keys()].sort(), [...NAMES].sort());
+      assert.deepEqual([...listing.trash.keys()], [TRASHED]);
+    });
+
     it('heads one object with a special key', async () => {
       const entry = await headRemote(await open(), BUCKET, PREFIX + NAMES[1], { prefix: PREFIX });
       assert.equal(entry?.key, NAMES[1]);
@@ -118,6 +133,18 @@ describe('listings that misbehave', () => {
       return true;
     });
     assert.ok(Date.now() - started < 10_000);
+  });
+
+  it('a server that ignores StartAfter: the ranges give way to one listing from the start', async () => {
+    const conn = await rgw();
+    const mw: InitializeMiddleware<object, MetadataBearer> = (next, context) => async (args) => {
+      if (context.commandName === 'ListObjectsV2Command') delete (args.input as { StartAfter?: string }).StartAfter;
+      return next(args);
+    };
+    conn.client.middlewareStack.add(mw, { step: 'initialize', name: 'test-drop-start-after' });
+    const listing = await listRemoteTree(conn, BUCKET, PREFIX, { pageSize: 400, expectedKeys: [...NAMES].sort(compareKeys) });
+    assert.deepEqual([...listing.entries.keys()].sort(), [...NAMES].sort());
+    assert.deepEqual([...listing.trash.keys()], [TRASHED]);
   });
 
   it('a missing bucket is an error, not an empty tree', async () => {

@@ -14,8 +14,11 @@ export interface RemoteUpload {
 }
 
 export interface Remote {
-  /** Every object under the prefix (trash included), keyed relative to the prefix. */
-  list(signal: AbortSignal): Promise<Map<Key, RemoteEntry>>;
+  /**
+   * Every object under the prefix (trash included), keyed relative to the prefix. `expected`: keys the bucket
+   * probably holds (the synced tree's), so the listing can be split into ranges listed side by side.
+   */
+  list(signal: AbortSignal, expected?: Iterable<Key>): Promise<Map<Key, RemoteEntry>>;
   /** One object with our metadata (`mtime`, `md5chksum`) and, on COS, its CRC-64; undefined when absent. */
   head(key: Key, signal: AbortSignal): Promise<RemoteEntry | undefined>;
   upload(job: RemoteUpload): Promise<UploadResult>;

@@ -43,8 +43,8 @@ export class S3Remote implements Remote {
 
   #full = (key: Key) => `${this.#prefix}${key}`;
 
-  async list(signal: AbortSignal): Promise<Map<Key, RemoteEntry>> {
-    const listing = await listRemoteTree(this.#o.connection, this.#o.bucket, this.#prefix, { signal });
+  async list(signal: AbortSignal, expected?: Iterable<Key>): Promise<Map<Key, RemoteEntry>> {
+    const listing = await listRemoteTree(this.#o.connection, this.#o.bucket, this.#prefix, { signal, ...(expected ? { expectedKeys: expected } : {}) });
     // The trash stays in the tree: the planner never plans it, but names new trash keys around it.
     return new Map([...listing.entries, ...listing.trash]);
   }

@@ -157,7 +157,8 @@ interface FailureRow {
 }
 
 const SQL = {
-  loadSynced: 'SELECT key, size, mtime_ms, ino, md5, crc64, etag, synced_at_ms FROM synced WHERE pair_id = ?',
+  // In key order (the primary key's, so free): byte order, the bucket listing's, which the listing uses to split.
+  loadSynced: 'SELECT key, size, mtime_ms, ino, md5, crc64, etag, synced_at_ms FROM synced WHERE pair_id = ? ORDER BY key',
   getSynced: 'SELECT key, size, mtime_ms, ino, md5, crc64, etag, synced_at_ms FROM synced WHERE pair_id = ? AND key = ?',
   putSynced:
     'INSERT OR REPLACE INTO synced (pair_id, key, size, mtime_ms, ino, md5, crc64, etag, synced_at_ms) ' +

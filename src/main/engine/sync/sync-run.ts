@@ -130,7 +130,7 @@ export async function syncOnce(input: RunInput): Promise<RunResult> {
   const missing: ScanResult & { local: Map<Key, LocalEntry> } = { local: new Map(), skipped: [], tree: new Map(), rootStatus: 'missing' };
   const [scanned, remote] = await Promise.all([
     root.exists ? scan(input) : missing,
-    !input.only || !cache.remote ? input.remote.list(input.signal) : cache.remote,
+    !input.only || !cache.remote ? input.remote.list(input.signal, cache.synced.keys()) : cache.remote,
   ]);
   cache.remote = remote;
   const { refused, told, recheckInMs, recheckPaths } = waitingFiles(input, scanned.local, scanned);

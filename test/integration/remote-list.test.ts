@@ -4,10 +4,11 @@
 // ranges listed side by side from expected keys, right or wrong, and a server that ignores StartAfter.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { CreateBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
-import type { InitializeMiddleware, MetadataBearer } from '@smithy/types';
+import { CreateBucketCommand, ListObjectsV2Command, PutObjectCommand, type _Object } from '@aws-sdk/client-s3';
+import type { DeserializeMiddleware, InitializeMiddleware, MetadataBearer } from '@smithy/types';
 import pLimit from 'p-limit';
 import { createS3Client, type S3Connection } from '../../src/main/engine/s3/client-factory.js';
+import { readListingFast } from '../../src/main/engine/sync/list-xml.js';
 import { compareKeys, headRemote, listRemote, listRemoteTree } from '../../src/main/engine/sync/remote-list.js';
 import { AppFailure } from '../../src/shared/errors.js';
 import { ConnectionProfileSchema, type ConnectionProfileInput } from '../../src/shared/profile.js';
@@ -42,14 +43,20 @@ async function connect(profile: Omit<ConnectionProfileInput, 'accessKeyId' | 'ca
 const rgw = () => connect({ name: 'rgw', provider: 'minio', endpoint: s3.httpsEndpoint, region: s3.region });
 const cos = () => connect({ name: 'cos', provider: 'cos', endpoint: front.url('ap-guangzhou') });
 
-/** Rewrites the typed output of one operation, the way a misbehaving server's answer would read. */
-function rewriteOutput(conn: S3Connection, command: string, rewrite: (output: Record<string, unknown>) => void): void {
-  const mw: InitializeMiddleware<object, MetadataBearer> = (next, context) => async (args) => {
+/** Rewrites the XML answer of one operation, the way a misbehaving server would send it (before anything reads it). */
+function rewriteAnswer(conn: S3Connection, command: string, rewrite: (xml: string) => string): void {
+  const mw: DeserializeMiddleware<object, MetadataBearer> = (next, context) => async (args) => {
     const result = await next(args);
-    if (context.commandName === command) rewrite(result.output as unknown as Record<string, unknown>);
+    const response = result.response as { statusCode?: number; body?: AsyncIterable<Buffer> | Uint8Array };
+    if (context.commandName !== command || response.statusCode !== 200 || !response.body) return result;
+    const chunks: Buffer[] = [];
+    if (response.body instanceof Uint8Array) chunks.push(Buffer.from(response.body));
+    else for await (const chunk of response.body) chunks.push(Buffer.from(chunk));
+    response.body = Buffer.from(rewrite(Buffer.concat(chunks).toString('utf8')));
     return result;
   };
-  conn.client.middlewareStack.add(mw, { step: 'initialize', name: `test-rewrite-${command}` });
+  // Low priority: innermost, next to the transport.
+  conn.client.middlewareStack.add(mw, { step: 'deserialize', priority: 'low', name: `test-rewrite-${command}` });
 }
 
 before(async () => {
@@ -99,6 +106,21 @@ for (const [label, open] of [['rgw', rgw], ['cos-front', cos]] as const) {
       assert.deepEqual([...listing.trash.keys()], [TRASHED]);
     });
 
+    it("reads a listing page as the SDK does, without the SDK's deserialiser", async () => {
+      const conn = await open();
+      const input = { Bucket: BUCKET, Prefix: PREFIX, MaxKeys: 300, EncodingType: 'url' as const };
+      const sdk = await conn.client.send(new ListObjectsV2Command(input));
+      const command = new ListObjectsV2Command(input);
+      const fast = readListingFast(command);
+      await conn.client.send(command);
+      const page = fast.page();
+      assert.ok(page, 'the fast reader took the page');
+      const fields = (o: _Object) => [o.Key, o.Size, o.ETag, o.LastModified?.getTime(), o.StorageClass];
+      assert.equal(page.Contents.length, 300);
+      assert.deepEqual(page.Contents.map(fields), (sdk.Contents ?? []).map(fields));
+      assert.deepEqual([page.IsTruncated, page.NextContinuationToken, page.EncodingType], [sdk.IsTruncated, sdk.NextContinuationToken, sdk.EncodingType]);
+    });
+
     it('heads one object with a special key', async () => {
       const entry = await headRemote(await open(), BUCKET, PREFIX + NAMES[1], { prefix: PREFIX });
       assert.equal(entry?.key, NAMES[1]);
@@ -108,10 +130,12 @@ for (const [label, open] of [['rgw', rgw], ['cos-front', cos]] as const) {
   });
 }
 
+const dropToken = (xml: string) => xml.replace(/<NextContinuationToken>.*?<\/NextContinuationToken>/s, '');
+
 describe('listings that misbehave', () => {
   it('a V2 page truncated without a token: the rest comes from V1 with a marker', async () => {
     const conn = await rgw();
-    rewriteOutput(conn, 'ListObjectsV2Command', (out) => delete out.NextContinuationToken);
+    rewriteAnswer(conn, 'ListObjectsV2Command', dropToken);
     const listing = await listRemoteTree(conn, BUCKET, PREFIX, { pageSize: 400 });
     assert.equal(listing.usedV1, true);
     assert.equal(listing.pages, 3);
@@ -120,11 +144,9 @@ describe('listings that misbehave', () => {
 
   it('a listing that stops moving on fails with an error instead of looping', async () => {
     const conn = await rgw();
-    rewriteOutput(conn, 'ListObjectsV2Command', (out) => delete out.NextContinuationToken);
-    rewriteOutput(conn, 'ListObjectsCommand', (out) => {
-      out.IsTruncated = true;
-      out.Contents = [];
-    });
+    rewriteAnswer(conn, 'ListObjectsV2Command', dropToken);
+    rewriteAnswer(conn, 'ListObjectsCommand', (xml) => xml.replace(/<Contents>.*?<\/Contents>/gs, '').replace(/<NextMarker>.*?<\/NextMarker>/s, '')
+      .replace('<IsTruncated>false</IsTruncated>', '<IsTruncated>true</IsTruncated>'));
     const started = Date.now();
     await assert.rejects(listRemote(conn, BUCKET, PREFIX, { pageSize: 400 }), (err: unknown) => {
       assert.ok(err instanceof AppFailure);

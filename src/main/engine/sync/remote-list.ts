@@ -8,6 +8,7 @@ import pLimit from 'p-limit';
 import { appError, AppFailure } from '../../../shared/errors.js';
 import type { S3Connection } from '../s3/client-factory.js';
 import { toAppError } from '../s3/error-map.js';
+import { readListingFast } from './list-xml.js';
 import { responseInfo } from '../s3/response-info.js';
 import { TRASH_DIR, type Key, type RemoteEntry } from './model.js';
 import { bareEtag, readObjectMetadata } from './object-metadata.js';
@@ -127,7 +128,9 @@ async function listV1(p: Pager, listing: RemoteListing, marker: string): Promise
   const seen = new Set<string>([marker]);
   for (;;) {
     const command = new ListObjectsCommand({ Bucket: p.bucket, Prefix: p.prefix, Marker: marker, MaxKeys: p.options.pageSize, EncodingType: 'url' });
-    const out: ListObjectsCommandOutput = await p.connection.client.send(command, { abortSignal: p.signal });
+    const fast = readListingFast(command);
+    const sent: ListObjectsCommandOutput = await p.connection.client.send(command, { abortSignal: p.signal });
+    const out = fast.page() ?? sent;
     const { last, done } = addPage(listing, out, p);
     if (!out.IsTruncated || done) return;
     const next = out.NextMarker ? (out.EncodingType === 'url' ? decodeListedKey(out.NextMarker) : out.NextMarker) : last;
@@ -146,7 +149,9 @@ async function listV2(p: Pager, listing: RemoteListing): Promise<void> {
     const command = new ListObjectsV2Command({
       Bucket: p.bucket, Prefix: p.prefix, ContinuationToken: token, StartAfter: token ? undefined : p.after, MaxKeys: p.options.pageSize, EncodingType: 'url',
     });
-    const out = await p.connection.client.send(command, { abortSignal: p.signal });
+    const fast = readListingFast(command);
+    const sent = await p.connection.client.send(command, { abortSignal: p.signal });
+    const out = fast.page() ?? sent;
     const { last, done } = addPage(listing, out, p);
     if (!out.IsTruncated || done) return;
     token = out.NextContinuationToken;

@@ -115,9 +115,9 @@ for (const [label, open] of [['rgw', rgw], ['cos-front', cos]] as const) {
       await conn.client.send(command);
       const page = fast.page();
       assert.ok(page, 'the fast reader took the page');
-      const fields = (o: _Object) => [o.Key, o.Size, o.ETag, o.LastModified?.getTime(), o.StorageClass];
+      const fields = (o: _Object, ms: number | undefined) => [o.Key, o.Size, o.ETag, ms, o.StorageClass];
       assert.equal(page.Contents.length, 300);
-      assert.deepEqual(page.Contents.map(fields), (sdk.Contents ?? []).map(fields));
+      assert.deepEqual(page.Contents.map((o) => fields(o, o.lastModifiedMs)), (sdk.Contents ?? []).map((o) => fields(o, o.LastModified?.getTime())));
       assert.deepEqual([page.IsTruncated, page.NextContinuationToken, page.EncodingType], [sdk.IsTruncated, sdk.NextContinuationToken, sdk.EncodingType]);
     });
 

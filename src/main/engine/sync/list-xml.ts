@@ -6,8 +6,11 @@
 import type { ListObjectsCommand, ListObjectsV2Command, ListObjectsV2CommandOutput, _Object } from '@aws-sdk/client-s3';
 import type { DeserializeHandler, DeserializeHandlerArguments, DeserializeHandlerOutput, MiddlewareStack } from '@smithy/types';
 
+/** A listed object; the fast reader gives its time as a number (no Date made per object). */
+export type Listed = _Object & { lastModifiedMs?: number };
+
 export interface ListedPage {
-  Contents: Array<_Object & { Key: string }>;
+  Contents: Array<Listed & { Key: string }>;
   IsTruncated: boolean;
   NextContinuationToken?: string;
   NextMarker?: string;
@@ -21,6 +24,8 @@ const REFERENCE = /&(?:#x([0-9a-fA-F]{1,6})|#([0-9]{1,7})|([a-z]{2,4}));/g;
 function characters(raw: string): string | undefined {
   if (raw.includes('<')) return undefined;
   if (!raw.includes('&')) return raw;
+  // The common case, a quoted ETag, without the general replacement.
+  if (raw.startsWith('&quot;') && raw.endsWith('&quot;') && raw.length >= 12 && raw.indexOf('&', 6) === raw.length - 6) return `"${raw.slice(6, -6)}"`;
   let references = 0;
   let unknown = false;
   const text = raw.replace(REFERENCE, (_, hex: string | undefined, dec: string | undefined, name: string | undefined) => {
@@ -75,7 +80,7 @@ export function parseListPage(xml: string): ListedPage | undefined {
     const modified = leaf(xml, 'LastModified', open, close);
     const storageClass = leaf(xml, 'StorageClass', open, close);
     if (typeof key !== 'string' || size === null || etag === null || modified === null || storageClass === null) return undefined;
-    const object: _Object & { Key: string } = { Key: key };
+    const object: Listed & { Key: string } = { Key: key };
     if (size !== undefined) {
       const n = Number(size);
       if (!Number.isSafeInteger(n) || n < 0) return undefined;
@@ -83,9 +88,9 @@ export function parseListPage(xml: string): ListedPage | undefined {
     }
     if (etag !== undefined) object.ETag = etag;
     if (modified !== undefined) {
-      const date = new Date(modified);
-      if (Number.isNaN(date.getTime())) return undefined;
-      object.LastModified = date;
+      const ms = Date.parse(modified);
+      if (Number.isNaN(ms)) return undefined;
+      object.lastModifiedMs = ms;
     }
     if (storageClass) object.StorageClass = storageClass as _Object['StorageClass'];
     contents.push(object);

@@ -8,7 +8,7 @@ import pLimit from 'p-limit';
 import { appError, AppFailure } from '../../../shared/errors.js';
 import type { S3Connection } from '../s3/client-factory.js';
 import { toAppError } from '../s3/error-map.js';
-import { readListingFast } from './list-xml.js';
+import { readListingFast, type Listed } from './list-xml.js';
 import { responseInfo } from '../s3/response-info.js';
 import { TRASH_DIR, type Key, type RemoteEntry } from './model.js';
 import { bareEtag, readObjectMetadata } from './object-metadata.js';
@@ -45,6 +45,7 @@ export const folderPrefix = (prefix: string) => (prefix === '' || prefix.endsWit
  * '%20'; a literal '+' is always '%2B', so '+' can only mean a space.
  */
 export function decodeListedKey(key: string): string {
+  if (!key.includes('%') && !key.includes('+')) return key;
   try {
     return decodeURIComponent(key.replace(/\+/g, ' '));
   } catch {
@@ -55,12 +56,16 @@ export function decodeListedKey(key: string): string {
 type Page = Pick<ListObjectsV2CommandOutput, 'Contents' | 'EncodingType'>;
 
 /** Keys come back decoded only when the service says it encoded them (one that ignores the option sends them raw). */
-const keysOf = (page: Page): Array<_Object & { Key: string }> =>
-  (page.Contents ?? []).filter((o): o is _Object & { Key: string } => o.Key !== undefined)
-    .map((o) => (page.EncodingType === 'url' ? { ...o, Key: decodeListedKey(o.Key) } : o));
+const keysOf = (page: Page): Array<Listed & { Key: string }> => {
+  const objects = (page.Contents ?? []).filter((o): o is Listed & { Key: string } => o.Key !== undefined);
+  // The page's objects are ours: decoded in place, no copy of each.
+  if (page.EncodingType === 'url') for (const o of objects) o.Key = decodeListedKey(o.Key);
+  return objects;
+};
 
-function toEntry(object: _Object, key: Key): RemoteEntry {
-  const entry: RemoteEntry = { key, size: object.Size ?? 0, etag: bareEtag(object.ETag), lastModifiedMs: object.LastModified?.getTime() ?? 0 };
+function toEntry(object: Listed, key: Key): RemoteEntry {
+  const lastModifiedMs = object.lastModifiedMs ?? object.LastModified?.getTime() ?? 0;
+  const entry: RemoteEntry = { key, size: object.Size ?? 0, etag: bareEtag(object.ETag), lastModifiedMs };
   if (object.StorageClass) entry.storageClass = object.StorageClass;
   return entry;
 }

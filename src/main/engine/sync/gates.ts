@@ -48,7 +48,7 @@ export interface GateContext {
   listing: { ok: boolean; error?: string };
   thresholds?: Partial<GateThresholds>;
   /** The synced tree's keys: an upload to one of them re-uploads a synced file (all-changed). */
-  syncedKeys?: ReadonlySet<Key>;
+  syncedKeys?: { has(key: Key): boolean };
   markerName?: string;
 }
 
@@ -84,7 +84,7 @@ export function removals(plan: readonly Operation[]): Operation[] {
 }
 
 /** Uploads over files that were synced: how a restore that reset every mtime shows up. */
-export function reuploads(plan: readonly Operation[], syncedKeys: ReadonlySet<Key> | undefined): Operation[] {
+export function reuploads(plan: readonly Operation[], syncedKeys: { has(key: Key): boolean } | undefined): Operation[] {
   return plan.filter((op) => op.kind === 'upload' && (syncedKeys ? syncedKeys.has(op.key) : op.expectEtag !== undefined));
 }
 

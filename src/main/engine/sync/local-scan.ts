@@ -10,7 +10,7 @@ import type { Key, LocalEntry } from './model.js';
 import { canRead, currentIdentity, errorCode, specialKind, typeKnown, vanished, type Identity } from './scan-support.js';
 
 export { hashFile, type FileHashes } from './hash-file.js';
-export { mergeScan, scopeFilter } from './scan-support.js';
+export { mergeScan, mergeScanInto, scopeFilter } from './scan-support.js';
 
 export type SkipReason = 'ignored' | 'symlink' | 'special' | 'unreadable' | 'invalid-name';
 

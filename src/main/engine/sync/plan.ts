@@ -205,10 +205,15 @@ function collisionCandidates(local: Tree<LocalEntry>, only: (k: Key) => boolean,
   }
   if (folds.size === 0) return chosen;
   for (const k of local.keys()) {
-    if (!only(k) && k !== markerKey && folds.has(foldKey(k)) && !isIgnored(k)) chosen.push(k);
+    // An ASCII name folds to its lower case (NFC leaves it alone): the full fold only for the others.
+    const fold = ASCII.test(k) ? k.toLowerCase() : foldKey(k);
+    if (folds.has(fold) && !only(k) && k !== markerKey && !isIgnored(k)) chosen.push(k);
   }
   return chosen;
 }
+
+// eslint-disable-next-line no-control-regex -- the whole ASCII range is the point
+const ASCII = /^[\u0000-\u007f]*$/;
 
 /** Keys the bucket would reject are refused as a whole: none of their operations run. */
 function withoutInvalidKeys(ops: Operation[], prefix: string, limits: KeyLimits): { operations: Operation[]; invalid: Map<Key, string> } {

@@ -68,18 +68,37 @@ export function mergeScan(
   previous: ReadonlyMap<Key, LocalEntry>,
   scan: { tree: ReadonlyMap<Key, LocalEntry>; scope?: readonly Key[] },
 ): Map<Key, LocalEntry> {
-  if (!scan.scope) return new Map(scan.tree);
-  const scope = new Set(scan.scope);
-  const merged = new Map<Key, LocalEntry>();
-  for (const [key, entry] of previous) {
-    if (!withinScope(key, scope)) merged.set(key, entry);
+  return scan.scope ? mergeScanInto(new Map(previous), scan) : new Map(scan.tree);
+}
+
+/**
+ * mergeScan into `tree` itself: a watcher's short pass changes a few entries of a large tree, and copying the
+ * whole tree for that cost more than the rest of the pass.
+ */
+export function mergeScanInto(
+  tree: Map<Key, LocalEntry>,
+  scan: { tree: ReadonlyMap<Key, LocalEntry>; scope?: readonly Key[] },
+): Map<Key, LocalEntry> {
+  if (!scan.scope) {
+    tree.clear();
+  } else {
+    const inScope = scopeFilter(scan.scope);
+    for (const key of tree.keys()) if (inScope(key)) tree.delete(key);
   }
-  for (const [key, entry] of scan.tree) merged.set(key, entry);
-  return merged;
+  for (const [key, entry] of scan.tree) tree.set(key, entry);
+  return tree;
 }
 
 /** Whether a key is at or under one of a partial scan's scope keys. */
 export function scopeFilter(scope: readonly Key[]): (key: Key) => boolean {
+  if (scope.length <= 8) {
+    // A few paths (the usual hint): prefix tests, no string cut out of each key.
+    const folders = scope.map((k) => `${k}/`);
+    return (key) => {
+      for (let i = 0; i < scope.length; i++) if (key === scope[i] || key.startsWith(folders[i]!)) return true;
+      return false;
+    };
+  }
   const set = new Set(scope);
   return (key) => withinScope(key, set);
 }

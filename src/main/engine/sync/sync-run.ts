@@ -14,7 +14,7 @@ import { gatePlan, type Gate } from './gates.js';
 import { addHashes } from './hash-candidates.js';
 import type { IgnoreRules } from './ignore-rules.js';
 import type { KeyLimits } from './keys.js';
-import { mergeScan, scanLocal, scopeFilter, type ScanResult } from './local-scan.js';
+import { mergeScanInto, scanLocal, scopeFilter, type ScanResult } from './local-scan.js';
 import { MARKER_FILE, type Key, type LocalEntry, type Operation, type RemoteEntry, type SyncedEntry } from './model.js';
 import { makePlan, trashPrefixFor } from './plan.js';
 import type { Remote } from './remote.js';
@@ -84,7 +84,8 @@ async function scan(input: RunInput): Promise<ScanResult & { local: Map<Key, Loc
     only: full ? undefined : input.only,
     keys: { prefix: input.pair.prefix, limits: input.keyLimits },
   });
-  const local = full ? new Map(result.tree) : mergeScan(input.cache.local!, result);
+  // The walk's own tree is fresh for a full scan; a short one changes the kept tree in place (no copy of 100,000 entries).
+  const local = full ? result.tree : mergeScanInto(input.cache.local!, result);
   return { ...result, local };
 }
 
@@ -154,7 +155,7 @@ export async function syncOnce(input: RunInput): Promise<RunResult> {
     syncedCount: cache.synced.size, localCount: scanned.local.size + scanned.skipped.filter((s) => s.reason !== 'ignored').length, remoteCount: cache.remote.size,
     root: { ...root, readable: root.readable && scanned.rootStatus !== 'unreadable' },
     listing: { ok: true }, thresholds: { maxDeletes: pair.maxDeletes, maxDeleteShare: pair.maxDeleteShare },
-    syncedKeys: new Set(cache.synced.keys()),
+    syncedKeys: cache.synced,
   });
   if (gated.state === 'waiting-for-user' && !input.approved) {
     input.emit({ type: 'gated', pairId: pair.id, gates: gated.gates, operations: gated.operations });

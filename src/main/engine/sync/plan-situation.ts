@@ -37,6 +37,7 @@ export function compareLocalRemote(local: LocalEntry, remote: RemoteEntry): Comp
 
 /** S3 quotes ETags and some servers add `W/`; compare the bare value. */
 export function sameEtag(a: string, b: string): boolean {
+  if (a === b) return true; // the usual case (both kept bare): no pattern to run
   const bare = (e: string) => e.replace(/^W\//, '').replace(/^"(.*)"$/, '$1');
   return bare(a) === bare(b);
 }

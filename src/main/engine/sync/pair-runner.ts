@@ -32,6 +32,9 @@ export interface PairRunnerDeps {
 }
 
 const ERROR_RETRY_MS = [5_000, 30_000, 120_000, 600_000];
+/** The first pass waits for the watcher's walk of the folder, but never longer than this. */
+const WATCH_READY_WAIT_MS = 60_000;
+const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
 /**
  * A file modified this recently is taken to be still being written and waits. Short, because the upload
  * re-checks the file (size, mtime, and each part's CRC-64 against a first read) and starts over if it moved.
@@ -77,8 +80,7 @@ export class PairRunner {
 
   /** A full pass now, then watching and timed rescans. */
   start(): void {
-    if (this.#state !== 'paused') this.request('full');
-    this.#watcher = (this.deps.watch ?? watchFolder)(this.deps.pair.localPath, {
+    const watcher = (this.deps.watch ?? watchFolder)(this.deps.pair.localPath, {
       ignore: this.deps.ignore,
       onDirty: (paths) => this.request(paths.includes('') || paths.includes('.cossyncignore') ? 'full' : paths),
       onError: (error) => {
@@ -87,6 +89,11 @@ export class PairRunner {
         if (error.code === 'watch-limit') this.#armRescan(1);
       },
     });
+    this.#watcher = watcher;
+    // The first pass once the watcher is live: a change made before that is in the scan, one after it is
+    // reported; and the watcher's walk and the pass do not hold their garbage at the same time (about half
+    // the peak memory on a large folder).
+    if (this.#state !== 'paused') void Promise.race([watcher.ready, delay(WATCH_READY_WAIT_MS)]).then(() => this.request('full'));
     this.#armRescan();
   }
 

@@ -255,6 +255,22 @@ describe('resume and faults (COS front)', () => {
     assert.equal(sent.filter((p) => p.status === 503).length, 1);
   });
 
+  it('one hash of each byte: over HTTPS, COS parts go unsigned and without Content-MD5 (the CRC-64 covers them); a PUT with Content-MD5', async () => {
+    const big = await makeFile(20 * MiB);
+    const small = await makeFile(3000);
+    front.requests.length = 0;
+    const state = new SqliteSyncState({ file: ':memory:' });
+    for (const [file, name] of [[big, 'hashes-big'], [small, 'hashes-small']] as const) {
+      uploaded(await uploadFile({ pairId: PAIR, bucket: cosT().bucket, key: uniqueKey(name), localPath: file.path, expected: file.expected }, deps(cosT(), state)));
+    }
+    const parts = front.requests.filter((r) => r.op === 'uploadPart');
+    assert.equal(parts.length, 3);
+    assert.ok(parts.every((r) => r.headers['x-amz-content-sha256'] === 'UNSIGNED-PAYLOAD' && r.headers['content-md5'] === undefined), JSON.stringify(parts.map((r) => r.headers)));
+    const put = front.requests.find((r) => r.op === 'putObject')!;
+    assert.equal(put.headers['x-amz-content-sha256'], 'UNSIGNED-PAYLOAD');
+    assert.equal(put.headers['content-md5'], md5(small.data));
+  });
+
   it('a Complete answered 200 with an error body is detected and sent again; if it persists, the upload is kept', async () => {
     const file = await makeFile(40 * MiB);
     const job = { pairId: PAIR, bucket: cosT().bucket, key: uniqueKey('complete200'), localPath: file.path, expected: file.expected };

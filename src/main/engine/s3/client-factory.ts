@@ -5,6 +5,9 @@ import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
 import type { ResolvedConnection } from '../../../shared/profile.js';
 import { CLOCK_SKEW_RETRY_MIDDLEWARE, clockSkewRetryMiddleware } from './clock-skew.js';
 import { MD5_FALLBACK_MIDDLEWARE, md5FallbackMiddleware } from './md5-fallback.js';
+import {
+  REQUEST_DISPATCH_MIDDLEWARE, REQUEST_HEADERS_MIDDLEWARE, requestDispatchMiddleware, requestHeadersMiddleware,
+} from './request-options.js';
 import { RESPONSE_INFO_MIDDLEWARE, responseInfoMiddleware } from './response-info.js';
 import { SigV2Signer } from './sigv2.js';
 import { createTransport, type Transport } from './transport.js';
@@ -86,6 +89,8 @@ function clientConfig(
 function installMiddleware(client: S3Client, resolved: ResolvedConnection): void {
   const capture = responseInfoMiddleware({ pathStyle: resolved.forcePathStyle, cos: resolved.cos });
   client.middlewareStack.add(capture, RESPONSE_INFO_MIDDLEWARE);
+  client.middlewareStack.add(requestHeadersMiddleware, REQUEST_HEADERS_MIDDLEWARE);
+  client.middlewareStack.add(requestDispatchMiddleware, REQUEST_DISPATCH_MIDDLEWARE);
   client.middlewareStack.addRelativeTo(clockSkewRetryMiddleware(client.config), CLOCK_SKEW_RETRY_MIDDLEWARE);
   if (checksumMode(resolved).md5) client.middlewareStack.addRelativeTo(md5FallbackMiddleware, MD5_FALLBACK_MIDDLEWARE);
 }

@@ -8,9 +8,12 @@ import { Agent as HttpsAgent } from 'node:https';
 import type { LookupFunction } from 'node:net';
 import * as tls from 'node:tls';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
+import type { HttpRequest } from '@smithy/protocol-http';
+import type { HttpHandlerOptions } from '@smithy/types';
 import { HttpsProxyAgent } from 'https-proxy-agent';
 import { appError, AppFailure } from '../../../shared/errors.js';
 import type { ResolvedConnection } from '../../../shared/profile.js';
+import { requestSignals } from './request-options.js';
 
 export interface TransportOptions {
   lookup?: typeof dns.lookup;
@@ -76,6 +79,14 @@ function parseProxy(proxy: string): URL {
   throw new AppFailure(appError('invalid-proxy'));
 }
 
+/** Takes a request's abort signal from request-options.ts when the send gave none (cached handlers give none). */
+class SignalledHandler extends NodeHttpHandler {
+  override handle(request: HttpRequest, options: HttpHandlerOptions = {}) {
+    const abortSignal = options.abortSignal ?? requestSignals.get(request);
+    return super.handle(request, abortSignal ? { ...options, abortSignal } : options);
+  }
+}
+
 /** Builds the request handler; `destroy()` closes every pooled socket. */
 export async function createTransport(resolved: ResolvedConnection, options: TransportOptions = {}): Promise<Transport> {
   const ca = await trustedRoots(resolved.caFile);
@@ -98,7 +109,7 @@ export async function createTransport(resolved: ResolvedConnection, options: Tra
     httpAgent = new HttpAgent(base);
     httpsAgent = new HttpsAgent({ ...base, ...(ca ? { ca } : {}) });
   }
-  const handler = new NodeHttpHandler({
+  const handler = new SignalledHandler({
     httpAgent,
     httpsAgent: httpsAgent as HttpsAgent,
     connectionTimeout: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,

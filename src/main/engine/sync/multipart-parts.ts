@@ -6,7 +6,7 @@ import { ListPartsCommand, UploadPartCommand, type UploadPartCommandOutput } fro
 import pLimit from 'p-limit';
 import { appError, AppFailure } from '../../../shared/errors.js';
 import { crc64 } from '../s3/crc64.js';
-import { mayUnsignPayload, unsignPayload } from '../s3/payload.js';
+import { mayUnsignPayload } from '../s3/payload.js';
 import { responseInfo } from '../s3/response-info.js';
 import { base64ToHex, bareEtag, isPlainMd5Etag } from './object-metadata.js';
 import { partRange } from './part-size.js';
@@ -104,8 +104,7 @@ async function putPart(job: UploadJob, deps: UploadDeps, plan: PartsPlan, partNu
       Bucket: job.bucket, Key: job.key, UploadId: plan.uploadId, PartNumber: partNumber,
       Body: data, ContentLength: data.length, ...(local.md5 ? { ContentMD5: local.md5 } : {}),
     });
-    if (plan.checks.unsigned) unsignPayload(command);
-    const out = await send(deps, command, true);
+    const out = await send(deps, command, { throttled: true, unsigned: plan.checks.unsigned });
     try {
       verifyPart(out, partNumber, local, plan.checks);
       return bareEtag(out.ETag);

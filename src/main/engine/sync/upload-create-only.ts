@@ -5,8 +5,8 @@
 // (servers of one name differ by version): a probe asks it once per bucket, on a throwaway key.
 import { randomUUID } from 'node:crypto';
 import { DeleteObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
-import type { MetadataBearer, MiddlewareStack } from '@smithy/types';
 import type { S3Connection } from '../s3/client-factory.js';
+import { sendCached, setRequestOptions } from '../s3/request-options.js';
 
 /** 'if-none-match' / 'cos-forbid-overwrite': the service refuses for us; 'head': we look first. */
 export type CreateOnlyMode = 'if-none-match' | 'cos-forbid-overwrite' | 'head';
@@ -14,21 +14,11 @@ export type CreateOnlyMode = 'if-none-match' | 'cos-forbid-overwrite' | 'head';
 /** The probe's key, under the pair's prefix: `.cos-sync*` names are never synced by any pair. */
 export const PROBE_NAME = '.cos-sync-probe-';
 
-/** Adds the service's create-only condition to a PutObject or CompleteMultipartUpload command. */
-export function forbidOverwrite<I extends object, O extends MetadataBearer>(
-  command: { input: I; middlewareStack: MiddlewareStack<I, O> },
-  mode: CreateOnlyMode | undefined,
-): void {
-  if (mode === 'if-none-match') (command.input as { IfNoneMatch?: string }).IfNoneMatch = '*';
-  if (mode !== 'cos-forbid-overwrite') return;
-  command.middlewareStack.add(
-    (next) => (args) => {
-      const request = args.request as { headers?: Record<string, string> } | undefined;
-      if (request?.headers) request.headers['x-cos-forbid-overwrite'] = 'true';
-      return next(args);
-    },
-    { step: 'build', name: 'cosSyncForbidOverwrite', override: true },
-  );
+/** The create-only condition for a PutObject or CompleteMultipartUpload: an input field, or a header (COS). */
+export function createOnlyCondition(mode: CreateOnlyMode | undefined): { IfNoneMatch?: string; headers?: Record<string, string> } {
+  if (mode === 'if-none-match') return { IfNoneMatch: '*' };
+  if (mode === 'cos-forbid-overwrite') return { headers: { 'x-cos-forbid-overwrite': 'true' } };
+  return {};
 }
 
 /**
@@ -49,10 +39,11 @@ export function isTaken(err: unknown): boolean {
 export async function probeCreateOnly(connection: S3Connection, bucket: string, prefix: string, signal: AbortSignal): Promise<CreateOnlyMode> {
   const mode: CreateOnlyMode = connection.resolved.cos ? 'cos-forbid-overwrite' : 'if-none-match';
   const key = `${prefix}${PROBE_NAME}${randomUUID()}`;
+  const { IfNoneMatch, headers } = createOnlyCondition(mode);
   const put = () => {
-    const command = new PutObjectCommand({ Bucket: bucket, Key: key, Body: new Uint8Array(0), ContentLength: 0 });
-    forbidOverwrite(command, mode);
-    return connection.client.send(command, { abortSignal: signal });
+    const command = new PutObjectCommand({ Bucket: bucket, Key: key, Body: new Uint8Array(0), ContentLength: 0, ...(IfNoneMatch ? { IfNoneMatch } : {}) });
+    setRequestOptions(command.input, { abortSignal: signal, ...(headers ? { headers } : {}) });
+    return sendCached(connection.client, command);
   };
   let created = false;
   try {

@@ -17,7 +17,7 @@ import {
 import { bareEtag, base64ToHex, isMultipartEtag, isPlainMd5Etag, objectMetadata } from './object-metadata.js';
 import { isUsablePartSize, partCount, partRange, partSizeFor } from './part-size.js';
 import type { UploadPart, UploadRecord } from './state-store.js';
-import { forbidOverwrite, isTaken } from './upload-create-only.js';
+import { createOnlyCondition, isTaken } from './upload-create-only.js';
 import {
   assertUnchanged, badDigest, DEFAULT_PART_CONCURRENCY, etagIsNotMd5, isNoSuchUpload, isUploadGone, keyTaken, send, UploadStop,
   type FileFacts, type UploadDeps, type UploadJob, type UploadResult, type VerifiedBy,
@@ -156,11 +156,11 @@ async function complete(job: UploadJob, deps: UploadDeps, uploadId: string, part
   for (let attempt = 0; ; attempt++) {
     let out: CompleteMultipartUploadCommandOutput;
     try {
-      const command = new CompleteMultipartUploadCommand({ Bucket: job.bucket, Key: job.key, UploadId: uploadId, MultipartUpload: { Parts } });
       // The HEAD before Create checked the key was free; where the service honours a condition on Complete too
       // (S3, COS), nothing can slip in during the upload either. RGW 16 ignores it there (it does honour it on PUT).
-      if (job.createOnly && job.ifMatchEtag === undefined) forbidOverwrite(command, deps.createOnly);
-      out = await send(deps, command);
+      const { IfNoneMatch, headers } = job.createOnly && job.ifMatchEtag === undefined ? createOnlyCondition(deps.createOnly) : {};
+      const command = new CompleteMultipartUploadCommand({ Bucket: job.bucket, Key: job.key, UploadId: uploadId, MultipartUpload: { Parts }, ...(IfNoneMatch ? { IfNoneMatch } : {}) });
+      out = await send(deps, command, headers ? { headers } : {});
     } catch (err) {
       if (isNoSuchUpload(err)) return undefined;
       if (job.createOnly && job.ifMatchEtag === undefined && isTaken(err)) throw keyTaken(job);

@@ -5,10 +5,10 @@ import { createHash } from 'node:crypto';
 import { open, type FileHandle } from 'node:fs/promises';
 import { PutObjectCommand, type PutObjectCommandOutput } from '@aws-sdk/client-s3';
 import { crc64 } from '../s3/crc64.js';
-import { mayUnsignPayload, unsignPayload } from '../s3/payload.js';
+import { mayUnsignPayload } from '../s3/payload.js';
 import { responseInfo } from '../s3/response-info.js';
 import { base64ToHex, bareEtag, isPlainMd5Etag, objectMetadata } from './object-metadata.js';
-import { forbidOverwrite, isTaken } from './upload-create-only.js';
+import { createOnlyCondition, isTaken } from './upload-create-only.js';
 import {
   assertKeyFree, badDigest, checkRemoteEtag, etagIsNotMd5, isGone, keyTaken, send, UploadStop,
   type UploadDeps, type UploadJob, type UploadResult, type VerifiedBy,
@@ -84,12 +84,12 @@ export async function uploadSingle(job: UploadJob, deps: UploadDeps): Promise<Up
     ContentMD5: md5,
     Metadata: objectMetadata({ mtimeMs: job.expected.mtimeMs, md5 }),
   });
-  // Content-MD5 covers the body: over HTTPS the signature need not hash it again.
-  if (mayUnsignPayload(deps.connection.resolved)) unsignPayload(command);
-  if (job.createOnly && job.ifMatchEtag === undefined) forbidOverwrite(command, deps.createOnly);
+  const { IfNoneMatch, headers } = job.createOnly && job.ifMatchEtag === undefined ? createOnlyCondition(deps.createOnly) : {};
+  if (IfNoneMatch) command.input.IfNoneMatch = IfNoneMatch;
   let output: PutObjectCommandOutput;
   try {
-    output = await send(deps, command, true);
+    // Content-MD5 covers the body: over HTTPS the signature need not hash it again.
+    output = await send(deps, command, { throttled: true, unsigned: mayUnsignPayload(deps.connection.resolved), ...(headers ? { headers } : {}) });
   } catch (err) {
     if (job.createOnly && job.ifMatchEtag === undefined && isTaken(err)) throw keyTaken(job);
     throw err;

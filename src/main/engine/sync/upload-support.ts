@@ -2,14 +2,15 @@
 // sending a command with the job's signal (and throttle), and the failures they raise.
 import { stat } from 'node:fs/promises';
 import { HeadObjectCommand, type S3ClientResolvedConfig, type ServiceInputTypes, type ServiceOutputTypes } from '@aws-sdk/client-s3';
-import type { Command, MiddlewareStack } from '@smithy/types';
+import type { Command } from '@smithy/types';
 import { appError, AppFailure } from '../../../shared/errors.js';
 import type { S3Connection } from '../s3/client-factory.js';
 import { toAppError } from '../s3/error-map.js';
 import type { Key } from './model.js';
 import { bareEtag } from './object-metadata.js';
 import type { SyncState } from './state-store.js';
-import { throttleCommand, type Throttle } from './throttle.js';
+import { sendCached, setRequestOptions } from '../s3/request-options.js';
+import { throttledBody, type Throttle } from './throttle.js';
 import type { CreateOnlyMode } from './upload-create-only.js';
 import type { PartBuffers } from './upload-buffers.js';
 
@@ -130,16 +131,31 @@ export async function assertUnchanged(job: UploadJob, before?: FileFacts): Promi
   if (before?.ctimeMs !== undefined && now.ctimeMs !== before.ctimeMs) throw new UploadStop('changed');
 }
 
-/** A command of the S3 client (the SDK's command classes also carry their own middleware stack). */
-type S3Command<I extends ServiceInputTypes, O extends ServiceOutputTypes> = Command<ServiceInputTypes, I, ServiceOutputTypes, O, S3ClientResolvedConfig> & {
-  middlewareStack: MiddlewareStack<I, O>;
-};
+/** A command of the S3 client. */
+type S3Command<I extends ServiceInputTypes, O extends ServiceOutputTypes> = Command<ServiceInputTypes, I, ServiceOutputTypes, O, S3ClientResolvedConfig>;
 
-/** Sends one command with the job's abort signal; its body is metered through the throttle when `throttled`. */
-export function send<I extends ServiceInputTypes, O extends ServiceOutputTypes>(deps: UploadDeps, command: S3Command<I, O>, throttled = false): Promise<O> {
-  // No limit now, no meter: a limit set later applies from the next request on.
-  if (throttled && deps.throttle?.bytesPerSecond) throttleCommand(command, deps.throttle, deps.signal);
-  return deps.connection.client.send(command, { abortSignal: deps.signal });
+export interface SendOptions {
+  /** Meter the body through the pair's bandwidth limit. */
+  throttled?: boolean;
+  /** Another checksum covers the body (over HTTPS): no SHA-256 of it in the signature. */
+  unsigned?: boolean;
+  headers?: Record<string, string>;
+}
+
+/**
+ * Sends one command with the job's abort signal, through the client's cached handler (request-options.ts):
+ * the command must carry no middleware of its own.
+ */
+export function send<I extends ServiceInputTypes, O extends ServiceOutputTypes>(deps: UploadDeps, command: S3Command<I, O>, options: SendOptions = {}): Promise<O> {
+  const { throttle, signal } = deps;
+  setRequestOptions(command.input, {
+    abortSignal: signal,
+    ...(options.unsigned ? { unsignedPayload: true } : {}),
+    ...(options.headers ? { headers: options.headers } : {}),
+    // Asked per attempt: a limit set or lifted meanwhile applies from the next request on.
+    ...(options.throttled && throttle ? { meter: (body: Uint8Array) => (throttle.bytesPerSecond > 0 ? throttledBody(body, throttle, signal) : undefined) } : {}),
+  });
+  return sendCached(deps.connection.client, command);
 }
 
 /** A create-only upload found its key taken: someone put an object there since the listing. */

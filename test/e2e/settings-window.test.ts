@@ -176,13 +176,15 @@ test('a file dropped into the folder shows its progress and ends uploaded, in th
   await page.evaluate(`window.__progressSeen = [];
     new MutationObserver(() => document.querySelectorAll('progress').forEach((p) => window.__progressSeen.push(p.value / p.max)))
       .observe(document.body, { subtree: true, childList: true, attributes: true });`);
+  // The local server is fast: once the first part's progress has reached the window, later events are held
+  // while this moment is shot and checked, then delivered in order.
+  const midway = bridge.holdAfter((e) => e.type === 'progress' && e.key === 'big.bin' && e.sentBytes > 0 && e.sentBytes < e.totalBytes);
   const staging = path.join(path.dirname(folder), 'big.bin');
   await writeFile(staging, Buffer.alloc(SIZE, 7));
   await rename(staging, path.join(folder, 'big.bin'));
-  await page.locator('progress[data-key="big.bin"]').waitFor({ timeout: 30_000 });
-  // The local server is fast: events are held while this moment is shot and checked, then delivered in order.
-  bridge.hold();
+  await Promise.race([midway, new Promise((_, reject) => setTimeout(() => reject(new Error('no progress event for big.bin part-way through its upload within 60 s')), 60_000).unref())]);
   try {
+    await page.locator('progress[data-key="big.bin"]').waitFor({ timeout: 30_000 });
     await everyLook('06-transfer-progress');
   } finally {
     bridge.release();

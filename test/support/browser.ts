@@ -40,6 +40,11 @@ export interface Bridge {
   stop(): void;
   /** Holds events back (the page keeps showing the moment), until release() delivers them in order. */
   hold(): void;
+  /**
+   * Delivers events until one matches, then holds the rest (as hold()): the page is left showing the moment of
+   * that event however fast the work goes. Resolves once the matching event has reached the page.
+   */
+  holdAfter(match: (event: SyncEventView) => boolean): Promise<void>;
   release(): void;
 }
 
@@ -58,16 +63,28 @@ export async function bridgeApi(page: Page, handlers: ApiHandlers, subscribe?: (
     window.cosSync.onEvent = (listener) => { listeners.add(listener); return () => listeners.delete(listener); };
   })();`);
   let held: SyncEventView[] | undefined;
+  let trigger: { match: (event: SyncEventView) => boolean; reached: () => void } | undefined;
   const deliver = (event: SyncEventView) =>
-    void page.evaluate(`window.__cosSyncEmit && window.__cosSyncEmit(${JSON.stringify(event)})`).catch(() => undefined);
-  const stop = subscribe ? subscribe((event) => (held ? held.push(event) : deliver(event))) : () => undefined;
+    page.evaluate(`window.__cosSyncEmit && window.__cosSyncEmit(${JSON.stringify(event)})`).catch(() => undefined);
+  const onEvent = (event: SyncEventView) => {
+    if (held) return void held.push(event);
+    const delivered = deliver(event);
+    if (trigger?.match(event)) {
+      const { reached } = trigger;
+      trigger = undefined;
+      held = [];
+      void delivered.then(reached);
+    }
+  };
+  const stop = subscribe ? subscribe(onEvent) : () => undefined;
   return {
     stop,
     hold: () => void (held ??= []),
+    holdAfter: (match) => new Promise<void>((reached) => (trigger = { match, reached })),
     release: () => {
       const queued = held ?? [];
       held = undefined;
-      queued.forEach(deliver);
+      queued.forEach((event) => void deliver(event));
     },
   };
 }

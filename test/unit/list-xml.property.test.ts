@@ -59,7 +59,7 @@ const style = fc.record({
   reversed: fc.boolean(),
 });
 
-function render(objects: readonly Written[], s: fc.RecordValue<{ how: Escape; alsoPlain: boolean; gap: string; reversed: boolean }>, truncated: boolean, token: string | undefined): string {
+function render(objects: readonly Written[], s: { how: Escape; alsoPlain: boolean; gap: string; reversed: boolean }, truncated: boolean, token: string | undefined): string {
   const g = s.gap;
   const contents = objects.map((o) => {
     const fields = [`<Key>${escape(o.key, s.how, s.alsoPlain)}</Key>`];

@@ -58,10 +58,12 @@ export function errorText(error: AppError | undefined): string {
 }
 
 /** Shows (or clears) a field's error; the field is marked invalid for assistive technology. */
-export function showError(id: string, error: AppError | string | undefined): void {
+export function showError(id: string, error: AppError | string | (() => string) | undefined): void {
   const box = document.getElementById(`${id}-error`);
-  const text = typeof error === 'string' ? error : errorText(error);
-  if (box) box.textContent = text;
+  // An error from the engine (or a function) is written again in the new language after a switch.
+  const render = typeof error === 'function' ? error : typeof error === 'string' ? () => error : () => errorText(error);
+  const text = render();
+  if (box) live(box, render);
   const input = document.getElementById(id);
   if (input && input.tagName !== 'DIV') {
     if (text) input.setAttribute('aria-invalid', 'true');

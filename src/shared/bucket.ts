@@ -1,7 +1,8 @@
 // Checks a bucket name before anything is sent, with messages that say what to change: COS's
 // <BucketName>-<APPID> form (cos-s3-facts.md), or the usual S3 naming rules for every other provider.
 import { parseEndpoint } from './endpoint.js';
-import { appError } from './errors.js';
+import { appError, english } from './errors.js';
+import { msg, type Msg } from './messages.js';
 import { PROVIDERS, type ProviderId } from './providers.js';
 import { fail, ok, type Result } from './result.js';
 
@@ -11,14 +12,14 @@ export interface BucketContext {
 }
 
 interface Problem {
-  message: string;
-  hint?: string;
+  message: Msg;
+  hint?: Msg;
 }
 
-type BucketRule = (name: string, provider: ProviderId, ctx: BucketContext) => Problem | string | undefined;
+type BucketRule = (name: string, provider: ProviderId, ctx: BucketContext) => Problem | Msg | undefined;
 
 const COS_EXAMPLE = 'examplebucket-1250000000';
-const APPID_HINT = 'The APPID is shown on the API key page of the CAM console (https://console.cloud.tencent.com/cam/capi).';
+const APPID_HINT = msg('bucket.appIdHint');
 const COS_HOST_LIMIT = 60;
 /** Used when the endpoint is not known: the shortest COS region host, so only names too long anywhere fail. */
 const SHORTEST_COS_HOST = 'cos.ap-seoul.myqcloud.com';
@@ -28,32 +29,21 @@ const quote = (text: string) => JSON.stringify(text.length > 40 ? `${text.slice(
 // ---- rules for every provider ----
 
 const isEmpty: BucketRule = (name, provider) =>
-  name === ''
-    ? `Enter the bucket name${PROVIDERS[provider].cosSemantics ? `; on COS it is <BucketName>-<APPID>, e.g. ${COS_EXAMPLE}` : ''}.`
-    : undefined;
+  name === '' ? (PROVIDERS[provider].cosSemantics ? msg('bucket.emptyCos', { example: COS_EXAMPLE }) : msg('bucket.empty')) : undefined;
 
 /** A pasted bucket URL: say which part is the bucket name. */
 const isAddress: BucketRule = (name, provider) => {
   if (!name.includes('://') && !name.includes('.')) return undefined;
   const parsed = parseEndpoint(name, provider);
-  if (parsed.ok && parsed.value.bucket !== undefined) {
-    return `That is the address of a bucket, not its name: enter just ${quote(parsed.value.bucket)}.`;
-  }
-  return name.includes('://') ? 'Enter only the bucket name here, not an address; the address goes in the endpoint.' : undefined;
+  if (parsed.ok && parsed.value.bucket !== undefined) return msg('bucket.isAddress', { bucket: quote(parsed.value.bucket) });
+  return name.includes('://') ? msg('bucket.notAddress') : undefined;
 };
 
-const hasSlash: BucketRule = (name) =>
-  name.includes('/')
-    ? {
-        message: 'A bucket name cannot contain "/".',
-        hint: 'To sync into a folder of the bucket, enter the bucket name here and the folder as the remote folder of the folder pair.',
-      }
-    : undefined;
+const hasSlash: BucketRule = (name) => (name.includes('/') ? { message: msg('bucket.slash'), hint: msg('bucket.slashHint') } : undefined);
 
-const hasSpace: BucketRule = (name) => (/\s/.test(name) ? 'A bucket name cannot contain spaces.' : undefined);
+const hasSpace: BucketRule = (name) => (/\s/.test(name) ? msg('bucket.space') : undefined);
 
-const hasUpperCase: BucketRule = (name) =>
-  /[A-Z]/.test(name) ? `Bucket names are lower case: use ${quote(name.toLowerCase())}.` : undefined;
+const hasUpperCase: BucketRule = (name) => (/[A-Z]/.test(name) ? msg('bucket.upper', { name: quote(name.toLowerCase()) }) : undefined);
 
 const COMMON_RULES: readonly BucketRule[] = [isEmpty, isAddress, hasSlash, hasSpace, hasUpperCase];
 
@@ -61,32 +51,18 @@ const COMMON_RULES: readonly BucketRule[] = [isEmpty, isAddress, hasSlash, hasSp
 
 const cosCharacters: BucketRule = (name) => {
   const bad = /[^a-z0-9-]/.exec(name)?.[0];
-  return bad === undefined
-    ? undefined
-    : `COS bucket names may contain only lower-case letters, digits and "-", not ${quote(bad)}.`;
+  return bad === undefined ? undefined : msg('bucket.cosChars', { bad: quote(bad) });
 };
 
-const cosOnlyAppId: BucketRule = (name) =>
-  /^\d+$/.test(name)
-    ? { message: `${quote(name)} is only an APPID. A COS bucket name is <BucketName>-<APPID>, e.g. examplebucket-${name}.` }
-    : undefined;
+const cosOnlyAppId: BucketRule = (name) => (/^\d+$/.test(name) ? { message: msg('bucket.onlyAppId', { name: quote(name), appId: name }) } : undefined);
 
 const cosAppId: BucketRule = (name) =>
-  /-\d+$/.test(name)
-    ? undefined
-    : {
-        message:
-          `${quote(name)} has no APPID. COS bucket names end in -<APPID>: append the APPID shown on the API key page ` +
-          `of the CAM console, e.g. ${name.replace(/-+$/, '')}-1250000000 (with your own APPID).`,
-        hint: APPID_HINT,
-      };
+  /-\d+$/.test(name) ? undefined : { message: msg('bucket.noAppId', { name: quote(name), example: `${name.replace(/-+$/, '')}-1250000000` }), hint: APPID_HINT };
 
 const cosBucketPart: BucketRule = (name) => {
   const part = name.replace(/-\d+$/, '');
-  if (part === '') return `The BucketName before -APPID is missing, e.g. ${COS_EXAMPLE}.`;
-  if (part.startsWith('-') || part.endsWith('-')) {
-    return `The BucketName part ${quote(part)} cannot start or end with "-".`;
-  }
+  if (part === '') return msg('bucket.noName', { example: COS_EXAMPLE });
+  if (part.startsWith('-') || part.endsWith('-')) return msg('bucket.dashEnds', { part: quote(part) });
   return undefined;
 };
 
@@ -100,11 +76,8 @@ const cosLength: BucketRule = (name, _provider, ctx) => {
   const host = cosHostFor(ctx);
   const length = name.length + 1 + host.length;
   if (length <= COS_HOST_LIMIT) return undefined;
-  const where = host === SHORTEST_COS_HOST ? 'in any region' : `at ${host}`;
-  return (
-    `${quote(name)} is too long for COS ${where}: the bucket's address <bucket>.${host} may have at most ` +
-    `${COS_HOST_LIMIT} characters, and would have ${length}. Shorten the BucketName part by ${length - COS_HOST_LIMIT}.`
-  );
+  const params = { name: quote(name), host, limit: COS_HOST_LIMIT, length, over: length - COS_HOST_LIMIT };
+  return msg(host === SHORTEST_COS_HOST ? 'bucket.tooLongAnywhere' : 'bucket.tooLongAt', params);
 };
 
 const COS_RULES: readonly BucketRule[] = [cosCharacters, cosOnlyAppId, cosAppId, cosBucketPart, cosLength];
@@ -114,43 +87,41 @@ const COS_RULES: readonly BucketRule[] = [cosCharacters, cosOnlyAppId, cosAppId,
 const s3Characters: BucketRule = (name) => {
   const bad = /[^a-z0-9.-]/.exec(name)?.[0];
   if (bad === undefined) return undefined;
-  const instead = bad === '_' ? ' Use "-" instead.' : '';
-  return `Bucket names may contain only lower-case letters, digits, "." and "-", not ${quote(bad)}.${instead}`;
+  return msg(bad === '_' ? 'bucket.s3CharsUnderscore' : 'bucket.s3Chars', { bad: quote(bad) });
 };
 
 const s3Length: BucketRule = (name) =>
-  name.length < 3 || name.length > 63
-    ? `Bucket names have 3 to 63 characters; ${quote(name)} has ${name.length}.`
-    : undefined;
+  name.length < 3 || name.length > 63 ? msg('bucket.length', { name: quote(name), length: name.length }) : undefined;
 
-const s3Ends: BucketRule = (name) =>
-  /^[a-z0-9].*[a-z0-9]$/.test(name) ? undefined : 'A bucket name must start and end with a letter or a digit.';
+const s3Ends: BucketRule = (name) => (/^[a-z0-9].*[a-z0-9]$/.test(name) ? undefined : msg('bucket.ends'));
 
 const s3Dots: BucketRule = (name) => {
-  if (name.includes('..')) return 'A bucket name cannot contain two dots in a row.';
-  return /\.-|-\./.test(name) ? 'A bucket name cannot have "." next to "-".' : undefined;
+  if (name.includes('..')) return msg('bucket.twoDots');
+  return /\.-|-\./.test(name) ? msg('bucket.dotDash') : undefined;
 };
 
-const s3IpAddress: BucketRule = (name) =>
-  /^\d+\.\d+\.\d+\.\d+$/.test(name) ? 'A bucket name cannot look like an IP address.' : undefined;
+const s3IpAddress: BucketRule = (name) => (/^\d+\.\d+\.\d+\.\d+$/.test(name) ? msg('bucket.ip') : undefined);
 
-const RESERVED: readonly { test: (name: string) => boolean; what: string; awsOnly?: boolean }[] = [
-  { test: (n) => n.startsWith('xn--'), what: 'start with "xn--"' },
-  { test: (n) => n.endsWith('-s3alias'), what: 'end with "-s3alias"' },
-  { test: (n) => n.startsWith('sthree-'), what: 'start with "sthree-"', awsOnly: true },
-  { test: (n) => n.startsWith('amzn-s3-demo-'), what: 'start with "amzn-s3-demo-"', awsOnly: true },
-  { test: (n) => n.endsWith('--ol-s3'), what: 'end with "--ol-s3"', awsOnly: true },
-  { test: (n) => n.endsWith('--x-s3'), what: 'end with "--x-s3"', awsOnly: true },
-  { test: (n) => n.endsWith('--table-s3'), what: 'end with "--table-s3"', awsOnly: true },
-  { test: (n) => n.endsWith('.mrap'), what: 'end with ".mrap"', awsOnly: true },
+const RESERVED: readonly { test: (name: string) => boolean; start?: string; end?: string; awsOnly?: boolean }[] = [
+  { test: (n) => n.startsWith('xn--'), start: 'xn--' },
+  { test: (n) => n.endsWith('-s3alias'), end: '-s3alias' },
+  { test: (n) => n.startsWith('sthree-'), start: 'sthree-', awsOnly: true },
+  { test: (n) => n.startsWith('amzn-s3-demo-'), start: 'amzn-s3-demo-', awsOnly: true },
+  { test: (n) => n.endsWith('--ol-s3'), end: '--ol-s3', awsOnly: true },
+  { test: (n) => n.endsWith('--x-s3'), end: '--x-s3', awsOnly: true },
+  { test: (n) => n.endsWith('--table-s3'), end: '--table-s3', awsOnly: true },
+  { test: (n) => n.endsWith('.mrap'), end: '.mrap', awsOnly: true },
 ];
 
 const s3Reserved: BucketRule = (name, provider) => {
   const hit = RESERVED.find((r) => (!r.awsOnly || provider === 'aws') && r.test(name));
-  return hit ? `A bucket name cannot ${hit.what}: that is reserved.` : undefined;
+  if (!hit) return undefined;
+  return hit.start !== undefined ? msg('bucket.reservedStart', { affix: hit.start }) : msg('bucket.reservedEnd', { affix: hit.end ?? '' });
 };
 
 const S3_RULES: readonly BucketRule[] = [s3Characters, s3Length, s3Ends, s3Dots, s3IpAddress, s3Reserved];
+
+const isProblem = (p: Problem | Msg): p is Problem => 'message' in p;
 
 /** Checks a bucket name for the provider; gives back the trimmed name. */
 export function validateBucketName(name: string, provider: ProviderId, ctx: BucketContext = {}): Result<string> {
@@ -159,30 +130,30 @@ export function validateBucketName(name: string, provider: ProviderId, ctx: Buck
   for (const rule of rules) {
     const problem = rule(trimmed, provider, ctx);
     if (problem !== undefined) {
-      const { message, hint } = typeof problem === 'string' ? { message: problem, hint: undefined } : problem;
-      return fail(appError('invalid-bucket-name', { message, hint }));
+      const { message, hint } = isProblem(problem) ? problem : { message: problem, hint: undefined };
+      return fail(appError('invalid-bucket-name', { message, ...(hint ? { hint } : {}) }));
     }
   }
   return ok(trimmed);
 }
 
-/** Things that are allowed but may bite, for a name that passed validateBucketName. */
-export function bucketNameWarnings(
+/** Things that are allowed but may bite, for a name that passed validateBucketName (as messages: bucketNameWarnings gives the English). */
+export function bucketNameWarningMessages(
   name: string,
   provider: ProviderId,
   ctx: { forcePathStyle: boolean; protocol?: 'https' | 'http' },
-): string[] {
-  const warnings: string[] = [];
-  if (name.includes('.') && !ctx.forcePathStyle && ctx.protocol !== 'http') {
-    warnings.push(
-      'Bucket names with dots break HTTPS certificate checks with virtual-hosted addressing ' +
-        '(<bucket>.<host> no longer matches the certificate). Choose path-style addressing, or a name without dots.',
-    );
-  }
+): Msg[] {
+  const warnings: Msg[] = [];
+  if (name.includes('.') && !ctx.forcePathStyle && ctx.protocol !== 'http') warnings.push(msg('bucket.dotsWarning'));
   if (PROVIDERS[provider].cosSemantics && /-\d+$/.test(name) && !/-1\d{9}$/.test(name)) {
-    warnings.push(`APPIDs are usually 10 digits starting with 1; check the APPID in ${quote(name)}. ${APPID_HINT}`);
+    warnings.push(msg('bucket.appIdWarning', { name: quote(name), hint: APPID_HINT }));
   }
   return warnings;
+}
+
+/** Things that are allowed but may bite, for a name that passed validateBucketName. */
+export function bucketNameWarnings(name: string, provider: ProviderId, ctx: { forcePathStyle: boolean; protocol?: 'https' | 'http' }): string[] {
+  return bucketNameWarningMessages(name, provider, ctx).map(english);
 }
 
 /** Splits `bucket/some/prefix` (also `s3://bucket/prefix`) into the bucket and a prefix without outer slashes. */

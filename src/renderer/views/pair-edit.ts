@@ -6,7 +6,6 @@ import { DELETE_POLICIES, type DeletePolicy } from '../../shared/pair.js';
 import { formatRate, MAX_TRANSFERS, parseRate } from '../../shared/pair-edit.js';
 import type { AppError } from '../../shared/result.js';
 import { button, el, errorText, field, replace, select, showError, statusLine, txt, type Message } from '../dom.js';
-import { live } from '../engine-text.js';
 import { t } from '../i18n.js';
 import type { StringKey } from '../strings-en.js';
 
@@ -76,24 +75,10 @@ export function buildPairEdit(view: PairView, prefix: string, close: (saved: boo
   return form;
 }
 
-/** The error box of a field, kept in the chosen language. */
-function showFieldError(fieldId: string, error: AppError): void {
-  showError(fieldId, error);
-  const box = document.getElementById(`${fieldId}-error`);
-  if (box) live(box, () => errorText(error));
-}
-
-function clearError(fieldId: string): void {
-  showError(fieldId, undefined);
-  const box = document.getElementById(`${fieldId}-error`);
-  if (box) live(box, () => '');
-}
-
-function showLocalError(fieldId: string, key: StringKey, vars: Record<string, string | number>): void {
-  showError(fieldId, t(key, vars));
-  const box = document.getElementById(`${fieldId}-error`);
-  if (box) live(box, () => t(key, vars));
-}
+/** The error box of a field (showError keeps it in the chosen language). */
+const showFieldError = (fieldId: string, error: AppError): void => showError(fieldId, error);
+const clearError = (fieldId: string): void => showError(fieldId, undefined);
+const showLocalError = (fieldId: string, key: StringKey, vars: Record<string, string | number>): void => showError(fieldId, () => t(key, vars));
 
 function focusInvalid(form: HTMLElement): void {
   form.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();

@@ -2,7 +2,8 @@
 // bucket URL is split into endpoint and bucket, protocol and port follow the endpoint (and back), the region
 // line says what Auto resolved to, and the bucket name is checked live.
 import { parseEndpoint } from '../../shared/endpoint.js';
-import { bucketNameWarnings, validateBucketName } from '../../shared/bucket.js';
+import { bucketNameWarningMessages, validateBucketName } from '../../shared/bucket.js';
+import { say } from '../engine-text.js';
 import { ConnectionProfileSchema, type ConnectionProfileInput } from '../../shared/profile.js';
 import { isProviderId, PROVIDERS, type ProviderId } from '../../shared/providers.js';
 import { resolveConnection } from '../../shared/resolve.js';
@@ -89,8 +90,8 @@ export function checkBucket(): boolean {
   const host = endpoint.ok ? endpoint.value.host : undefined;
   const checked = validateBucketName(name, provider, host ? { endpointHost: host } : {});
   if (!checked.ok) return showError('bucket', checked.error), false;
-  const warnings = bucketNameWarnings(checked.value, provider, { forcePathStyle: value('addressing') === 'path', protocol: protocolOf() });
-  showError('bucket', warnings.join(' ') || undefined);
+  const warnings = bucketNameWarningMessages(checked.value, provider, { forcePathStyle: value('addressing') === 'path', protocol: protocolOf() });
+  showError('bucket', warnings.length ? () => warnings.map(say).join(' ') : undefined);
   return true;
 }
 

@@ -1,6 +1,6 @@
 // The engine's messages in the window's language: message ids with parameters (messages.ts) and error codes
-// (errors.ts) are translated here; English is the engine's own text. An error that carries no id falls back
-// to its code's translation, so the window never mixes languages in one line.
+// (errors.ts) are translated here; English is the engine's own text. An error that carries no id shows its
+// code's translation (followed by the specific English message, when it has one).
 import { catalogueEntry } from '../shared/errors.js';
 import { fill, MESSAGES, type MessageId, type Msg } from '../shared/messages.js';
 import { ERRORS_ZH, MESSAGES_ZH } from '../shared/messages-zh.js';
@@ -31,7 +31,9 @@ export const sayOr = (m: Msg | undefined, english: string): string => (m ? say(m
 export function errorParts(error: AppError): { message: string; hint?: string } {
   if (locale() !== 'zh-CN') return { message: error.message, ...(error.hint ? { hint: error.hint } : {}) };
   const zh = ERRORS_ZH[error.code];
-  const message = error.i18n?.message ? say(error.i18n.message) : zh?.message ?? error.message;
+  // A specific English message without an id (a few checks still word their own) follows its code's translation.
+  const specific = error.message !== catalogueEntry(error.code)?.message;
+  const message = error.i18n?.message ? say(error.i18n.message) : zh ? (specific ? `${zh.message}（${error.message}）` : zh.message) : error.message;
   const hint = error.i18n?.hint ? say(error.i18n.hint) : error.hint ? zh?.hint ?? error.hint : undefined;
   return { message, ...(hint ? { hint } : {}) };
 }

@@ -10,7 +10,8 @@ export interface Transfer {
   totalBytes: number;
 }
 
-const ACTIVITY_LIMIT = 500;
+/** As many as the main process sends when the window opens (the newest of the state database's log). */
+const ACTIVITY_LIMIT = 5000;
 
 export class SyncStore {
   pairs: PairView[] = [];

@@ -180,3 +180,28 @@ test('Restore puts the folder back in the bucket and in the folder, and the next
   assert.deepEqual((await objectKeys(admin(), BUCKET, 'Trip/')).sort(), keys);
   assert.deepEqual(pageErrors, [], 'no script errors or CSP violations in the page');
 });
+
+test('old items are deleted for good only after a confirmation that says how many; Cancel deletes nothing', async () => {
+  await rm(path.join(folder, 'keep-1.txt'));
+  await activity('trashed', 'keep-1.txt').waitFor({ timeout: 30_000 });
+  await card().locator('button.trash').click();
+  await page.locator('#trash-files li[data-key="keep-1.txt"]').waitFor();
+  await page.click('#trash-old summary');
+  await page.fill('#trash-days', '30');
+  await page.click('#trash-empty-old');
+  await page.locator('#trash-status', { hasText: 'Nothing in the trash is older than 30 day(s).' }).waitFor();
+  await page.fill('#trash-days', '0');
+  await page.click('#trash-empty-old');
+  await page.locator('#trash-empty-confirm', { hasText: 'Delete 1 item(s) trashed more than 0 day(s) ago from the bucket for good?' }).waitFor();
+  assert.equal(await page.evaluate('document.activeElement.id'), 'trash-empty-no', 'the safe choice has the focus');
+  await everyLook('trash-04-empty-confirm');
+  await page.click('#trash-empty-no');
+  const trashed = async () => (await objectKeys(admin(), BUCKET, 'Trip/.cos-sync-trash/')).map((k) => k.replace(/\d{4}-\d{2}-\d{2}/, 'DATE'));
+  assert.deepEqual(await trashed(), ['Trip/.cos-sync-trash/DATE/keep-1.txt'], 'Cancel deleted nothing');
+  await page.click('#trash-empty-old');
+  await page.click('#trash-empty-yes');
+  await page.locator('#trash-status', { hasText: 'Deleted 1 item(s) from the trash for good.' }).waitFor();
+  await page.locator('#trash-empty').waitFor();
+  assert.deepEqual(await trashed(), []);
+  assert.deepEqual(pageErrors, []);
+});

@@ -89,3 +89,24 @@ it('restoring a name that is not in the trash fails with what to do', async () =
   assert.equal(unknown.code, 1);
   assert.match(unknown.stderr, /No saved folder pair has the id or folder “\/no\/such\/pair”/);
 });
+
+it('trash empty lists what it would delete and changes nothing without --yes; with it, deletes for good', async () => {
+  await rm(path.join(root, 'trip/c.jpg'));
+  ok(await cli(['sync', root, TARGET]));
+  const young = await cli(['trash', 'empty', root, '--older-than', '1']);
+  ok(young);
+  assert.equal(young.stdout.trim(), 'Nothing in the trash is older than 1 day(s).');
+  const held = await cli(['trash', 'empty', root, '--older-than', '0']);
+  assert.equal(held.code, 4, held.stderr);
+  assert.match(held.stdout, /\ttrip\/c\.jpg\t/);
+  assert.match(held.stderr, /Nothing was deleted\. These 1 object\(s\) would be deleted for good and could not be restored: run again with --yes/);
+  assert.equal((await inspector.keys('photos/.cos-sync-trash/')).length, 1);
+  const bad = await cli(['trash', 'empty', root, '--older-than', 'soon']);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /--older-than "soon" is not a number of days/);
+  const done = await cli(['trash', 'empty', root, '--older-than', '0', '--yes']);
+  ok(done);
+  assert.match(done.stderr, /Deleted 1 object\(s\) from the trash for good\./);
+  assert.deepEqual(await inspector.keys('photos/.cos-sync-trash/'), []);
+  assert.deepEqual(await inspector.keys('photos/'), ['photos/a.jpg', 'photos/keep.jpg', 'photos/trip/b.jpg']);
+});

@@ -113,6 +113,19 @@ function trashCommandsOf(program: Command): void {
     .description('restore files (original key, or a trash key for one version) or folders (ending in "/") to the bucket and the folder; a name now taken gets "(restored <date>)"')
     .addOption(jsonOption())
     .action((pair: string, items: string[], options) => run((s, json) => trashCommands.trashRestore(s.sync(), consolePrinter(json), pair, items), options.json));
+  trash.command('empty <pair|folder>').description('delete for good what was trashed more than N days ago; lists it and changes nothing without --yes')
+    .requiredOption('--older-than <days>', 'only what was trashed more than this many days ago (0: everything)')
+    .option('--yes', 'really delete; nothing in the list can be restored afterwards')
+    .addOption(jsonOption())
+    .action((pair: string, options) => {
+      const days = Number(options.olderThan);
+      if (!Number.isInteger(days) || days < 0) {
+        process.stderr.write(`Error: --older-than "${options.olderThan}" is not a number of days.\n  What to do: give a whole number, e.g. --older-than 30.\n`);
+        process.exitCode = EXIT.usage;
+        return;
+      }
+      return run((s, json) => trashCommands.trashEmpty(s.sync(), consolePrinter(json), pair, days, options.yes === true), options.json);
+    });
 }
 
 export function buildProgram(): Command {

@@ -63,3 +63,22 @@ export async function trashRestore(service: SyncService, printer: Printer, pairO
   }
   return failed ? SYNC_EXIT.partial : EXIT.ok;
 }
+
+/**
+ * Deletes for good what is in the trash for more than `days` days, only with `--yes`; without it, lists what
+ * would go and exits 4 (held: nothing was changed).
+ */
+export async function trashEmpty(service: SyncService, printer: Printer, pairOrFolder: string, days: number, yes: boolean): Promise<number> {
+  const done = await service.emptyTrash(pairOrFolder, days, yes);
+  if (!done.ok) return reportFailure(printer, done.error);
+  const { entries, deleted } = done.value;
+  if (printer.json) printer.out(JSON.stringify({ pair: done.value.pair.id, deleted, entries: entries.map(({ etag: _etag, ...e }) => e) }, null, 2));
+  else if (entries.length === 0) printer.out(`Nothing in the trash is older than ${days} day(s).`);
+  else {
+    printer.out(entries.map(entryLine).join('\n'));
+    printer.err(deleted
+      ? `Deleted ${entries.length} object(s) from the trash for good.`
+      : `Nothing was deleted. These ${entries.length} object(s) would be deleted for good and could not be restored: run again with --yes to delete them.`);
+  }
+  return deleted || entries.length === 0 ? EXIT.ok : SYNC_EXIT.gated;
+}

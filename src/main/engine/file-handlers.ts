@@ -8,7 +8,7 @@ import type { Desktop } from './desktop.js';
 import type { Services } from './services.js';
 import { folderPrefix } from './sync/remote-list.js';
 
-export type FileHandlers = Pick<ApiHandlers, 'listTrash' | 'restoreTrash' | 'revealFile' | 'copyKey' | 'copyLink'>;
+export type FileHandlers = Pick<ApiHandlers, 'listTrash' | 'restoreTrash' | 'emptyTrash' | 'revealFile' | 'copyKey' | 'copyLink'>;
 
 const noDesktop = (): Result<never> => fail(appError('unsupported', { message: 'This action needs the desktop app (file manager and clipboard).' }));
 
@@ -24,6 +24,10 @@ export function fileHandlers(services: Services, desktop: Desktop | undefined, c
       if (!restored.ok) return restored;
       changed();
       return ok(restored.value.outcomes);
+    },
+    emptyTrash: async ({ id, olderThanDays }) => {
+      const emptied = await sync().emptyTrash(id, olderThanDays, true);
+      return emptied.ok ? ok({ deleted: emptied.value.entries.length }) : emptied;
     },
     revealFile: async ({ id, key }) => {
       if (!desktop) return noDesktop();

@@ -55,7 +55,7 @@ export class TrashView {
       el('span', { className: 'row' }, [this.#all, txt('label', 'trash.selectShown', { htmlFor: 'trash-all' })]),
     ]);
     const actions = el('div', { className: 'row' }, [this.#restore, this.#count, button('trash-back', 'button.back', screen.onBack)]);
-    view.replaceChildren(head, tools, this.#list, actions);
+    view.replaceChildren(head, tools, this.#list, actions, this.#emptyBlock());
     const stop = onLocaleChange(() => (view.contains(this.#list) ? this.#draw() : stop()));
   }
 
@@ -164,6 +164,41 @@ export class TrashView {
     this.#chosen.clear();
     await this.load();
     this.#report(result.value);
+  }
+
+  /** Deleting old items for good: a number of days, then a confirmation that says how many go. */
+  #emptyBlock(): HTMLElement {
+    const days = el('input', { id: 'trash-days', type: 'number', min: '0', max: '36500', step: '1', value: '30', inputmode: 'numeric' });
+    const go = button('trash-empty-old', 'button.emptyTrash', () => this.#confirmEmpty(days.value), { className: 'danger' });
+    return el('details', { id: 'trash-old' }, [
+      txt('summary', 'trash.emptyTitle'),
+      el('div', { className: 'row' }, [txt('label', 'trash.emptyDays', { htmlFor: 'trash-days' }), days, go]),
+    ]);
+  }
+
+  #confirmEmpty(text: string): void {
+    document.getElementById('trash-empty-confirm')?.remove();
+    document.getElementById('trash-status')?.remove();
+    const days = Number(text);
+    if (text.trim() === '' || !Number.isInteger(days) || days < 0) return this.#say({ key: 'trash.emptyBadDays' }, 'alert');
+    const count = this.#entries.filter((e) => e.trashedAtMs <= Date.now() - days * 86_400_000).length;
+    if (count === 0) return this.#say({ key: 'trash.emptyNone', vars: { days } });
+    const box = el('div', { className: 'confirm', id: 'trash-empty-confirm', role: 'group', 'aria-labelledby': 'trash-empty-confirm-text' }, [
+      txt('p', 'trash.emptyConfirm', { id: 'trash-empty-confirm-text' }, { count, days }),
+    ]);
+    const yes = button('trash-empty-yes', 'button.confirmEmpty', () => void this.#empty(days, box), { className: 'danger' });
+    const no = button('trash-empty-no', 'button.cancel', () => box.remove());
+    box.append(el('div', { className: 'row' }, [yes, no]));
+    document.getElementById('trash-old')?.append(box);
+    no.focus();
+  }
+
+  async #empty(days: number, box: HTMLElement): Promise<void> {
+    box.remove();
+    const result = await window.cosSync.emptyTrash({ id: this.#pair.pair.id, olderThanDays: days, confirm: true });
+    if (!result.ok) return this.#say(errorText(result.error), 'alert');
+    await this.load();
+    this.#say({ key: 'trash.emptied', vars: { count: result.value.deleted } });
   }
 
   /** What came back where, with the notes (restored beside a taken name, bucket only) and any failure. */

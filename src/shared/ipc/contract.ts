@@ -100,6 +100,8 @@ export const contract = {
   listTrash: { input: z.object({ id: pairId }) },
   /** Puts trashed versions back (trash keys, original keys, or folders ending in `/`), in the bucket and the folder. */
   restoreTrash: { input: z.object({ id: pairId, items: z.array(z.string().min(1).max(1100)).min(1).max(10000) }) },
+  /** Deletes for good what was trashed more than `olderThanDays` days ago; the window asks first (`confirm`). */
+  emptyTrash: { input: z.object({ id: pairId, olderThanDays: z.number().int().min(0).max(36500), confirm: z.literal(true) }) },
   /** Shows the file in the system's file manager (its folder when the file is gone). */
   revealFile: { input: z.object({ id: pairId, key: fileKey }) },
   /** Copies the object's key in the bucket (prefix included) to the clipboard. */
@@ -136,6 +138,7 @@ interface Outputs {
   recentActivity: OutcomeView[];
   listTrash: TrashEntryView[];
   restoreTrash: RestoreOutcomeView[];
+  emptyTrash: { deleted: number };
   revealFile: { path: string; isFile: boolean };
   copyKey: { copied: string };
   copyLink: { expiresAtMs: number };

@@ -42,6 +42,31 @@ export async function restoreTrash(deps: PairFilesDeps, pair: FolderPair, connec
   return ok(outcomes);
 }
 
+/** Trash entries moved there more than `days` days ago (0: all of them). */
+export async function oldTrash(deps: PairFilesDeps, pair: FolderPair, connection: S3Connection, days: number): Promise<TrashEntry[]> {
+  const cutoff = deps.now() - days * 86_400_000;
+  return (await listTrash(deps, pair, connection)).filter((e) => e.trashedAtMs <= cutoff);
+}
+
+/**
+ * Deletes for good what was trashed more than `days` days ago: the caller asked the user first. An object
+ * replaced in the trash since it was listed is left alone.
+ */
+export async function emptyTrash(deps: PairFilesDeps, pair: FolderPair, connection: S3Connection, days: number): Promise<TrashEntry[]> {
+  const remote = new S3Remote({ connection, bucket: pair.bucket, prefix: pair.prefix, pairId: pair.id, state: deps.state });
+  const signal = new AbortController().signal;
+  const deleted: TrashEntry[] = [];
+  for (const entry of await oldTrash(deps, pair, connection, days)) {
+    const still = await remote.head(entry.trashKey, signal);
+    if (still && still.etag === entry.etag) {
+      await remote.delete(entry.trashKey, signal);
+      deleted.push(entry);
+    }
+    deps.state.dropTrashNote(pair.id, entry.trashKey);
+  }
+  return deleted;
+}
+
 /** A key as the window or the command line gives it: relative to the pair's prefix, a plain object key. */
 export function checkKey(key: string): Result<string> {
   const check = validateKey(key.normalize('NFC'), '', S3_KEY_LIMITS);

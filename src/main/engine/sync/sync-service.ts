@@ -266,6 +266,16 @@ export class SyncService {
     }, true);
   }
 
+  /**
+   * What is in the trash for more than `days` days, and, only with `confirmed`, deletes it for good (nothing can
+   * bring it back): the caller shows the list and asks first.
+   */
+  emptyTrash(idOrFolder: string, days: number, confirmed: boolean): Promise<Result<{ pair: FolderPair; entries: TrashEntry[]; deleted: boolean }>> {
+    return this.withPair(idOrFolder, async (pair, connection) => ok(confirmed
+      ? { pair, entries: await files.emptyTrash(this.#files(), pair, connection, days), deleted: true }
+      : { pair, entries: await files.oldTrash(this.#files(), pair, connection, days), deleted: false }));
+  }
+
   /** A link that downloads the pair's object `key` (relative to its prefix) for `expiresInSeconds`. */
   presignLink(idOrFolder: string, key: string, expiresInSeconds: number): Promise<Result<{ key: string; url: string; expiresAtMs: number }>> {
     return this.withPair(idOrFolder, (pair, connection) => files.presignLink(pair, connection, key, expiresInSeconds));

@@ -59,8 +59,8 @@ import {
   MARKER_FILE, TRASH_DIR, type DeletePolicy, type Key, type LocalEntry, type Operation, type OperationKind,
   type RemoteEntry, type SyncedEntry, type Tree,
 } from './model.js';
-import { ruleFor, type RuleContext } from './plan-rules.js';
-import { linkRenames, situationOf, type Trees } from './plan-situation.js';
+import { ruleFor, type RuleContext, type Situation } from './plan-rules.js';
+import { linkRenames, localStateOf, remoteStateOf, situationOf, type Trees } from './plan-situation.js';
 
 export interface PlanOptions {
   direction: 'upload';
@@ -114,18 +114,34 @@ export function makePlan(local: Tree<LocalEntry>, remote: Tree<RemoteEntry>, syn
   const isIgnored = options.isIgnored ?? (() => false);
   const only = options.only;
   const refused = refusals(local, inTrash, markerKey, isIgnored, options.refused, only);
-  const wanted = new Set<Key>();
-  for (const tree of [local, remote, synced] as Tree<unknown>[]) {
-    for (const k of tree.keys()) if ((!only || only(k)) && !excluded(k) && !refused.has(k)) wanted.add(k);
-  }
-  const keys = [...wanted].sort(byCodeUnits);
-  const situations = keys.map((k) => situationOf(k, trees, isIgnored(k)));
+  const situations: Situation[] = [];
+  const consider = (k: Key) => {
+    if ((only && !only(k)) || excluded(k) || refused.has(k) || unchangedEverywhere(k, trees, isIgnored)) return;
+    situations.push(situationOf(k, trees, isIgnored(k)));
+  };
+  // Each key once: the folder's, then the bucket's not in the folder, then the synced ones in neither.
+  for (const k of local.keys()) consider(k);
+  for (const k of remote.keys()) if (!local.has(k)) consider(k);
+  for (const k of synced.keys()) if (!local.has(k) && !remote.has(k)) consider(k);
+  situations.sort((a, b) => byCodeUnits(a.key, b.key));
   linkRenames(situations);
   const ctx: RuleContext = { deletePolicy: options.deletePolicy, trashKeyFor: trashKeys(trashPrefix, remote) };
   const planned = situations.flatMap((s) => ruleFor(s, options.deletePolicy)?.then(s, ctx) ?? []);
   const { operations, invalid } = withoutInvalidKeys(planned, options.keyPrefix ?? '', options.keyLimits ?? S3_KEY_LIMITS);
   const refusedList = [...refused, ...invalid].map(([key, message]) => ({ key, message }));
   return { operations: sortOperations(operations), refused: refusedList.sort((a, b) => byCodeUnits(a.key, b.key)) };
+}
+
+/**
+ * The `unchanged-nothing` row, decided before a situation is made: a synced file unchanged on both sides and not
+ * ignored is no rename source or target and plans nothing. Most keys of a resync are this; they are neither
+ * compared again nor sorted.
+ */
+function unchangedEverywhere(key: Key, trees: Trees, isIgnored: (key: Key) => boolean): boolean {
+  const s = trees.synced.get(key);
+  const l = s && trees.local.get(key);
+  const r = l && trees.remote.get(key);
+  return r !== undefined && localStateOf(l, s) === 'unchanged' && remoteStateOf(r, s) === 'unchanged' && !isIgnored(key);
 }
 
 /** Code-unit order, not localeCompare: the same on every machine and locale. */

@@ -141,7 +141,9 @@ export async function syncOnce(input: RunInput): Promise<RunResult> {
   cache.local = scanned.local;
   const plan = makePlan(scanned.local, cache.remote, cache.synced, {
     direction: 'upload', deletePolicy: pair.deletePolicy, trashPrefix: trashPrefixFor(new Date(input.now())),
-    isIgnored: (key) => input.ignore.ignores(key, false), refused, keyPrefix: pair.prefix, keyLimits: input.keyLimits,
+    // The walk leaves out what the rules ignore (the rules it read at the start of this pass, or a short pass's
+    // same rules): a key in the folder's tree is not ignored, and only the others need the rules asked.
+    isIgnored: (key) => !scanned.local.has(key) && input.ignore.ignores(key, false), refused, keyPrefix: pair.prefix, keyLimits: input.keyLimits,
     ...(only ? { only } : {}),
   });
   for (const r of plan.refused) {

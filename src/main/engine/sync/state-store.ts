@@ -211,8 +211,12 @@ export class SqliteSyncState implements SyncState {
     // Raw rows (arrays) skip one object per row: loading 100,000 rows is about a third faster.
     const rows = this.#stmt.loadSynced.raw(true).all(pairId) as RawSyncedRow[];
     const tree = new Map<Key, SyncedEntry>();
-    for (const [key, size, mtime_ms, ino, md5, crc64, etag, synced_at_ms] of rows) {
-      tree.set(key, fromSyncedRow({ key, size, mtime_ms, ino, md5, crc64, etag, synced_at_ms }));
+    for (const [key, size, mtimeMs, ino, md5, crc64, etag, syncedAtMs] of rows) {
+      const entry: SyncedEntry = { key, size, mtimeMs, etag, syncedAtMs };
+      if (ino !== null) entry.ino = ino;
+      if (md5 !== null) entry.md5 = md5;
+      if (crc64 !== null) entry.crc64 = crc64;
+      tree.set(key, entry);
     }
     return tree;
   }

@@ -193,7 +193,13 @@ export async function listRemoteTree(connection: S3Connection, bucket: string, p
 function cutPoints(expected: Iterable<Key>, prefix: string, every: number): string[] {
   const cuts: string[] = [];
   let i = 0;
-  for (const key of expected) if (++i % every === 0) cuts.push(`${prefix}${key}`);
+  let last: Key | undefined;
+  for (const key of expected) {
+    if (++i % every === 0) cuts.push(`${prefix}${key}`);
+    last = key;
+  }
+  // A cut at the very last key would leave a range after it with nothing expected: one request for an empty page.
+  if (i % every === 0 && last !== undefined) cuts.pop();
   return [...new Set(cuts)].sort(compareKeys);
 }
 

@@ -1,8 +1,6 @@
-// The bandwidth limit: one token bucket (bytes/s, 0 = unlimited) shared by every transfer, and a request
-// middleware that meters an upload body through it as it goes out, instead of in bursts of a whole part.
+// The bandwidth limit: one token bucket (bytes/s, 0 = unlimited) shared by every transfer, and the metered
+// body an upload request sends through it as it goes out (request-options.ts), instead of in bursts of a part.
 import { Readable } from 'node:stream';
-import { HttpRequest } from '@smithy/protocol-http';
-import type { DeserializeMiddleware, MetadataBearer, MiddlewareStack } from '@smithy/types';
 
 /** Slice a metered body is sent in: small enough for a smooth rate, large enough to keep syscalls few. */
 export const THROTTLE_CHUNK = 64 * 1024;
@@ -111,24 +109,18 @@ export function throttledBody(data: Uint8Array, throttle: Throttle, signal?: Abo
   return body;
 }
 
-/**
- * Deserialize step, innermost: runs once per attempt after signing (which hashed the in-memory body), so
- * each retry gets a fresh metered stream while the SDK keeps the buffer to resend.
- */
-function meterBody<I extends object, O extends MetadataBearer>(throttle: Throttle, signal?: AbortSignal): DeserializeMiddleware<I, O> {
-  return (next) => async (args) => {
-    const request = args.request;
-    if (throttle.bytesPerSecond === 0 || !HttpRequest.isInstance(request) || !(request.body instanceof Uint8Array) || request.body.length === 0) {
-      return next(args);
-    }
-    const metered = HttpRequest.clone(request);
-    metered.body = throttledBody(request.body, throttle, signal);
-    return next({ ...args, request: metered });
-  };
-}
+/** Slice an unmetered body goes out in over TLS: each is encrypted as it is written, not a whole part at once. */
+export const TLS_SLICE = 256 * 1024;
 
-/** Meters this one command's request body through `throttle` (a no-op while the limit is 0). */
-export function throttleCommand<I extends object, O extends MetadataBearer>(command: { middlewareStack: MiddlewareStack<I, O> }, throttle: Throttle | undefined, signal?: AbortSignal): void {
-  if (!throttle) return;
-  command.middlewareStack.add(meterBody<I, O>(throttle, signal), { step: 'deserialize', priority: 'low', name: 'cosSyncThrottle', override: true });
+/**
+ * The bytes of `data` as a stream of views (no copy). Over TLS a socket write is encrypted whole before any of
+ * it leaves, so a part written at once holds a second, encrypted copy of itself in memory while it drains.
+ */
+export function slicedBody(data: Uint8Array, sliceBytes = TLS_SLICE): Readable {
+  function* slices(): Generator<Uint8Array> {
+    for (let offset = 0; offset < data.length; offset += sliceBytes) yield data.subarray(offset, offset + sliceBytes);
+  }
+  const body = Readable.from(slices(), { objectMode: false, highWaterMark: sliceBytes });
+  body.on('error', () => undefined); // as throttledBody: an aborted request may error it when nothing reads it
+  return body;
 }

@@ -10,7 +10,7 @@ import type { Key } from './model.js';
 import { bareEtag } from './object-metadata.js';
 import type { SyncState } from './state-store.js';
 import { sendCached, setRequestOptions } from '../s3/request-options.js';
-import { throttledBody, type Throttle } from './throttle.js';
+import { slicedBody, throttledBody, TLS_SLICE, type Throttle } from './throttle.js';
 import type { CreateOnlyMode } from './upload-create-only.js';
 import type { PartBuffers } from './upload-buffers.js';
 
@@ -148,12 +148,17 @@ export interface SendOptions {
  */
 export function send<I extends ServiceInputTypes, O extends ServiceOutputTypes>(deps: UploadDeps, command: S3Command<I, O>, options: SendOptions = {}): Promise<O> {
   const { throttle, signal } = deps;
+  const tls = deps.connection.resolved.protocol === 'https';
+  // Asked per attempt: a limit set or lifted meanwhile applies from the next request on.
+  const meter = (body: Uint8Array) => {
+    if (throttle && throttle.bytesPerSecond > 0) return throttledBody(body, throttle, signal);
+    return tls && body.length > TLS_SLICE ? slicedBody(body) : undefined;
+  };
   setRequestOptions(command.input, {
     abortSignal: signal,
     ...(options.unsigned ? { unsignedPayload: true } : {}),
     ...(options.headers ? { headers: options.headers } : {}),
-    // Asked per attempt: a limit set or lifted meanwhile applies from the next request on.
-    ...(options.throttled && throttle ? { meter: (body: Uint8Array) => (throttle.bytesPerSecond > 0 ? throttledBody(body, throttle, signal) : undefined) } : {}),
+    ...(options.throttled ? { meter } : {}),
   });
   return sendCached(deps.connection.client, command);
 }

@@ -1,6 +1,7 @@
 // Turns what people type or paste as a service endpoint into the normalised URL the S3 client needs,
 // taking a pasted bucket URL apart into endpoint + bucket, with a specific message for every mistake.
-import { appError } from './errors.js';
+import { appError, english } from './errors.js';
+import { msg, type Msg } from './messages.js';
 import { EXAMPLE_ENDPOINTS, readProviderHost, isIpOrLocalhost, type HostReading } from './provider-hosts.js';
 import { PROVIDERS, type ProviderId } from './providers.js';
 import { fail, ok, type Result } from './result.js';
@@ -35,20 +36,20 @@ export const PLAIN_HTTP_WARNING =
   'Plain HTTP: your files, request signatures and any session token travel unencrypted and can be read or ' +
   'changed on the way. Use https:// unless this is a trusted private network.';
 
-const invalid = (message: string, hint?: string) => fail<never>(appError('invalid-endpoint', { message, hint }));
+const invalid = (message: Msg) => fail<never>(appError('invalid-endpoint', { message }));
 
 /** Quotes a piece of the user's input in a message, cut short if long. */
 const quote = (text: string) => JSON.stringify(text.length > 40 ? `${text.slice(0, 40)}…` : text);
 
-function exampleHint(provider: ProviderId): string {
-  const { label, endpointTemplate } = PROVIDERS[provider];
+function exampleHint(provider: ProviderId): Msg {
+  const { label, endpointTemplate: template } = PROVIDERS[provider];
   const example = EXAMPLE_ENDPOINTS[provider];
-  return `${label} endpoints look like ${endpointTemplate}${example === endpointTemplate ? '' : `, e.g. ${example}`}.`;
+  return example === template ? msg('endpoint.looksLike', { label, template }) : msg('endpoint.looksLikeEg', { label, template, example });
 }
 
 // ---- rules over the whole text, in order; the first one that finds a problem wins ----
 
-type TextRule = (text: string) => string | undefined;
+type TextRule = (text: string) => Msg | undefined;
 
 const SCHEME = /^([a-z][a-z0-9+.-]*):\/\//i;
 const afterScheme = (text: string) => text.replace(SCHEME, '');
@@ -57,40 +58,32 @@ const afterScheme = (text: string) => text.replace(SCHEME, '');
 const hasCredentials: TextRule = (text) => {
   const rest = afterScheme(text);
   const found = /^[^@/?#]*@/.test(rest) || /^[^:@/?#]*:(?!\d*(?:[/?#]|$))[^@]*@/.test(rest);
-  return found
-    ? 'The endpoint contains a user name or key before "@". Never put access keys in the endpoint: enter only ' +
-        'the address (e.g. cos.ap-guangzhou.myqcloud.com) here, and the keys in the access key and secret key fields.'
-    : undefined;
+  return found ? msg('endpoint.credentials') : undefined;
 };
 
 const hasQueryOrFragment: TextRule = (text) => {
   const at = text.search(/[?#]/);
   if (at < 0) return undefined;
-  const signed = /x-amz-|q-sign|signature=/i.test(text) ? ' This looks like a signed link to one file.' : '';
-  return (
-    `The endpoint contains a ${text[at] === '?' ? 'query string ("?…")' : 'fragment ("#…")'}.${signed} ` +
-    `Remove "${text[at]}" and everything after it: the endpoint is only the address of the service.`
-  );
+  const signed = /x-amz-|q-sign|signature=/i.test(text);
+  const id = text[at] === '?' ? (signed ? 'endpoint.querySigned' : 'endpoint.query') : signed ? 'endpoint.fragmentSigned' : 'endpoint.fragment';
+  return msg(id);
 };
 
 const hasSpace: TextRule = (text) =>
-  /\s/.test(text) ? 'The endpoint contains a space. Remove it: an endpoint is one address without spaces.' : undefined;
+  /\s/.test(text) ? msg('endpoint.space') : undefined;
 
 const BUCKET_SCHEMES = new Set(['s3', 'cos', 'oss', 'r2', 'b2', 'gs', 's3a', 's3n']);
 
 const hasOtherScheme: TextRule = (text) => {
   const scheme = SCHEME.exec(text)?.[1]?.toLowerCase();
   if (scheme === undefined) {
-    return /^https?:(?!\d)/i.test(text)
-      ? `The endpoint starts with ${quote(text.slice(0, 8))}: write "https://" (or "http://") with two slashes.`
-      : undefined;
+    return /^https?:(?!\d)/i.test(text) ? msg('endpoint.slashes', { start: quote(text.slice(0, 8)) }) : undefined;
   }
   if (scheme === 'https' || scheme === 'http') return undefined;
   if (BUCKET_SCHEMES.has(scheme)) {
-    return `${scheme}:// addresses name a bucket, not a service. Enter the service address (https://…) as the ` +
-      'endpoint, and the bucket name in the bucket field.';
+    return msg('endpoint.bucketScheme', { scheme });
   }
-  return `The endpoint starts with "${scheme}://"; only https:// and http:// are supported.`;
+  return msg('endpoint.otherScheme', { scheme });
 };
 
 const TEXT_RULES: readonly TextRule[] = [hasCredentials, hasQueryOrFragment, hasSpace, hasOtherScheme];
@@ -103,10 +96,10 @@ interface HostPort {
 }
 
 function parsePort(text: string, protocol: Protocol): Result<number | undefined> {
-  if (text === '') return invalid('The port is missing after ":". Add the port number, or remove the ":".');
-  if (!/^\d+$/.test(text)) return invalid(`The port ${quote(text)} is not a number. Ports are numbers from 1 to 65535.`);
+  if (text === '') return invalid(msg('endpoint.portMissing'));
+  if (!/^\d+$/.test(text)) return invalid(msg('endpoint.portNaN', { port: quote(text) }));
   const port = Number(text);
-  if (port < 1 || port > 65535) return invalid(`Port ${quote(text)} is out of range: ports go from 1 to 65535.`);
+  if (port < 1 || port > 65535) return invalid(msg('endpoint.portRange', { port: quote(text) }));
   return ok(port === DEFAULT_PORTS[protocol] ? undefined : port);
 }
 
@@ -140,10 +133,10 @@ export function isIpv6(text: string): boolean {
 function parseBracketed(authority: string, protocol: Protocol): Result<HostPort> {
   const close = authority.indexOf(']');
   const literal = authority.slice(1, close);
-  if (close < 0) return invalid('The IPv6 address has no closing "]". Write it as [fd00::1] or [fd00::1]:9000.');
-  if (!isIpv6(literal)) return invalid(`[${literal}] is not a valid IPv6 address.`);
+  if (close < 0) return invalid(msg('endpoint.ipv6Close'));
+  if (!isIpv6(literal)) return invalid(msg('endpoint.ipv6Invalid', { literal }));
   const rest = authority.slice(close + 1);
-  if (rest !== '' && !rest.startsWith(':')) return invalid('After an IPv6 address in brackets only ":port" may follow.');
+  if (rest !== '' && !rest.startsWith(':')) return invalid(msg('endpoint.ipv6After'));
   const port = rest === '' ? ok(undefined) : parsePort(rest.slice(1), protocol);
   return port.ok ? ok({ host: `[${literal.toLowerCase()}]`, port: port.value }) : port;
 }
@@ -152,46 +145,35 @@ function parseAuthority(authority: string, protocol: Protocol): Result<HostPort>
   if (authority.startsWith('[')) return parseBracketed(authority, protocol);
   const parts = authority.split(':');
   if (parts.length > 2) {
-    return invalid('An IPv6 address must be written in square brackets, e.g. [fd00::1] or [fd00::1]:9000.');
+    return invalid(msg('endpoint.ipv6Brackets'));
   }
-  if (parts[0] === '') return invalid('The endpoint has no host name: enter the address of the service.');
+  if (parts[0] === '') return invalid(msg('endpoint.noHost'));
   const port = parts.length === 2 ? parsePort(parts[1] ?? '', protocol) : ok(undefined);
   return port.ok ? ok({ host: (parts[0] ?? '').toLowerCase(), port: port.value }) : port;
 }
 
 // ---- host name rules, in order ----
 
-type HostRule = (host: string, labels: string[]) => string | undefined;
+type HostRule = (host: string, labels: string[]) => Msg | undefined;
 
 const HOST_RULES: readonly HostRule[] = [
-  (host) =>
-    /[^\x20-\x7e]/.test(host)
-      ? `The host name ${quote(host)} has characters outside plain ASCII. Write international domain names in ` +
-        'their ASCII form (starting "xn--").'
-      : undefined,
+  (host) => (/[^\x20-\x7e]/.test(host) ? msg('endpoint.hostAscii', { host: quote(host) }) : undefined),
   (host) => {
     const bad = /[^a-z0-9._-]/.exec(host)?.[0];
-    return bad === undefined
-      ? undefined
-      : `The host name contains ${quote(bad)}, which host names cannot contain: use letters, digits, dots and hyphens.`;
+    return bad === undefined ? undefined : msg('endpoint.hostChar', { bad: quote(bad) });
   },
-  (host) => (host.length > 253 ? 'The host name is longer than 253 characters.' : undefined),
-  (_host, labels) =>
-    labels.includes('')
-      ? 'The host name has an empty part: a dot at its start or end, or two dots in a row.'
-      : undefined,
+  (host) => (host.length > 253 ? msg('endpoint.hostLong') : undefined),
+  (_host, labels) => (labels.includes('') ? msg('endpoint.hostEmptyPart') : undefined),
   (_host, labels) => {
     const long = labels.find((label) => label.length > 63);
-    return long ? `The host name part ${quote(long)} is longer than 63 characters.` : undefined;
+    return long ? msg('endpoint.labelLong', { label: quote(long) }) : undefined;
   },
   (_host, labels) => {
     const bad = labels.find((label) => label.startsWith('-') || label.endsWith('-'));
-    return bad ? `Parts of a host name cannot start or end with "-" (${quote(bad)}).` : undefined;
+    return bad ? msg('endpoint.labelDash', { label: quote(bad) }) : undefined;
   },
   (host, labels) =>
-    /^\d+$/.test(labels.at(-1) ?? '') && !isIpv4(host)
-      ? `${quote(host)} is not a valid IPv4 address: it needs four numbers from 0 to 255, like 192.168.1.10.`
-      : undefined,
+    /^\d+$/.test(labels.at(-1) ?? '') && !isIpv4(host) ? msg('endpoint.ipv4', { host: quote(host) }) : undefined,
 ];
 
 function checkHost(host: string): Result<string> {
@@ -228,10 +210,7 @@ function applyPath(found: HostReading, path: string, provider: ProviderId, base:
     const ignored = segments.length > 1 ? ['The file path after the bucket was left out.'] : [];
     return ok({ ...found, bucket: first, bucketFrom: 'path', warnings: [...found.warnings, ...ignored] });
   }
-  return invalid(
-    `The endpoint contains a path (${quote(`/${segments.join('/')}`)}). The endpoint is only the service address: ` +
-      `enter ${base} here, put the bucket name in the bucket field, and a folder in the folder pair.`,
-  );
+  return invalid(msg('endpoint.path', { path: quote(`/${segments.join('/')}`), base }));
 }
 
 function bucketNote(located: Located, url: string, provider: ProviderId): string[] {
@@ -270,7 +249,7 @@ function emptyEndpoint(provider: ProviderId): Result<ParsedEndpoint> {
   if (PROVIDERS[provider].endpointOptional) {
     return ok({ url: '', protocol: 'https', host: '', port: undefined, warnings: [] });
   }
-  return invalid('Enter the endpoint (the address of the service).');
+  return invalid(msg('endpoint.empty'));
 }
 
 function parse(text: string, provider: ProviderId, opts: ParseEndpointOptions): Result<ParsedEndpoint> {
@@ -307,5 +286,6 @@ export function parseEndpoint(
   const text = input.trim();
   const result = text === '' ? emptyEndpoint(provider) : parse(text, provider, opts);
   if (result.ok || result.error.hint) return result;
-  return fail({ ...result.error, hint: exampleHint(provider) });
+  const hint = exampleHint(provider);
+  return fail({ ...result.error, hint: english(hint), i18n: { ...result.error.i18n, hint } });
 }

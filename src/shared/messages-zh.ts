@@ -396,4 +396,10 @@ export const MESSAGES_ZH: Record<MessageId, string> = {
   'endpoint.ipv4': '{host} 不是有效的 IPv4 地址：需要四个 0 到 255 之间的数字，例如 192.168.1.10。',
   'endpoint.path': '服务端点含有路径（{path}）。服务端点只是服务的地址：请在这里输入 {base}，把存储桶名称填在存储桶字段中，把目录填在文件夹配对中。',
   'endpoint.empty': '请输入服务端点（服务的地址）。',
+  'hosts.cosService': 'service.cos.myqcloud.com 是旧的全局地址，只用于列出存储桶，无法访问存储桶。请改用存储桶所在地域的服务端点，例如 cos.ap-guangzhou.myqcloud.com。',
+  'hosts.cosNoRegion': '{host} 没有指明地域。COS 服务端点为 cos.<地域>.{suffix}，其中地域为存储桶所在地域，例如 cos.ap-guangzhou.{suffix}。',
+  'hosts.cosWebsite': '{host} 是静态网站地址，不是 COS API。请使用 cos.{region}.{suffix}。',
+  'hosts.notCos': '{host} 不是 COS 服务端点。COS 服务端点形如 cos.<地域>.{suffix}，例如 cos.ap-guangzhou.{suffix}（存储桶地址则为 <bucket>.cos.<地域>.myqcloud.com）。',
+  'hosts.wrongProvider': '{host} 属于 {owner}，但服务提供商设置为 {chosen}。请选择 {owner} 作为服务提供商。',
+  'hosts.wrongProviderHint': '每个服务提供商都有各自的设置（寻址方式、校验和、存储桶名称），因此服务提供商必须与服务端点一致。',
 };

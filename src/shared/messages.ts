@@ -242,6 +242,12 @@ export const MESSAGES = {
   'endpoint.ipv4': '{host} is not a valid IPv4 address: it needs four numbers from 0 to 255, like 192.168.1.10.',
   'endpoint.path': 'The endpoint contains a path ({path}). The endpoint is only the service address: enter {base} here, put the bucket name in the bucket field, and a folder in the folder pair.',
   'endpoint.empty': 'Enter the endpoint (the address of the service).',
+  'hosts.cosService': "service.cos.myqcloud.com is the old global address for listing buckets and cannot reach a bucket. Use the endpoint of your bucket's region instead, e.g. cos.ap-guangzhou.myqcloud.com.",
+  'hosts.cosNoRegion': '{host} does not name a region. A COS endpoint is cos.<region>.{suffix} with the region of your bucket, e.g. cos.ap-guangzhou.{suffix}.',
+  'hosts.cosWebsite': '{host} is a static website address, not the COS API. Use cos.{region}.{suffix}.',
+  'hosts.notCos': "{host} is not a COS endpoint. COS endpoints look like cos.<region>.{suffix}, e.g. cos.ap-guangzhou.{suffix} (or <bucket>.cos.<region>.myqcloud.com for a bucket's address).",
+  'hosts.wrongProvider': '{host} belongs to {owner}, but the provider is set to {chosen}. Choose {owner} as the provider.',
+  'hosts.wrongProviderHint': 'Each provider needs its own settings (addressing, checksums, bucket names), so the provider must match the endpoint.',
 } as const satisfies Record<string, string>;
 
 export type MessageId = keyof typeof MESSAGES;

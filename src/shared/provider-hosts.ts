@@ -1,6 +1,7 @@
 // The host names each provider owns: which provider an endpoint host belongs to, and how a pasted
 // bucket URL on it splits back into the service host + bucket (cos-s3-facts.md, "Connection settings").
 import { appError } from './errors.js';
+import { msg, type Msg } from './messages.js';
 import { PROVIDERS, type ProviderId } from './providers.js';
 import { fail, ok, type Result } from './result.js';
 
@@ -35,7 +36,7 @@ export const COS_ACCELERATE_WARNING =
   'configure buckets. To list your buckets use the endpoint of the bucket\'s region, e.g. ' +
   'cos.ap-guangzhou.myqcloud.com, and with this endpoint set the region to the bucket\'s region.';
 
-const invalid = (message: string) => fail<never>(appError('invalid-endpoint', { message }));
+const invalid = (message: string | Msg) => fail<never>(appError('invalid-endpoint', { message }));
 
 const reading = (host: string, bucketLabels: string[], warnings: string[] = []): Result<HostReading> =>
   ok({ host, ...(bucketLabels.length > 0 ? { bucket: bucketLabels.join('.') } : {}), warnings });
@@ -46,25 +47,16 @@ function readCosHost(labels: string[], suffix: string, host: string): Result<Hos
   const n = labels.length;
   const [service, region] = [labels[n - 2], labels[n - 1]];
   if (host === 'service.cos.myqcloud.com') {
-    return invalid(
-      'service.cos.myqcloud.com is the old global address for listing buckets and cannot reach a bucket. ' +
-        'Use the endpoint of your bucket\'s region instead, e.g. cos.ap-guangzhou.myqcloud.com.',
-    );
+    return invalid(msg('hosts.cosService'));
   }
   if (region === undefined || COS_API_LABELS.has(region)) {
-    return invalid(
-      `${host} does not name a region. A COS endpoint is cos.<region>.${suffix} with the region of your ` +
-        `bucket, e.g. cos.ap-guangzhou.${suffix}.`,
-    );
+    return invalid(msg('hosts.cosNoRegion', { host, suffix }));
   }
   if (service === 'cos-website') {
-    return invalid(`${host} is a static website address, not the COS API. Use cos.${region}.${suffix}.`);
+    return invalid(msg('hosts.cosWebsite', { host, region, suffix }));
   }
   if (service === undefined || !COS_API_LABELS.has(service) || n > 3) {
-    return invalid(
-      `${host} is not a COS endpoint. COS endpoints look like cos.<region>.${suffix}, e.g. cos.ap-guangzhou.${suffix}` +
-        ' (or <bucket>.cos.<region>.myqcloud.com for a bucket\'s address).',
-    );
+    return invalid(msg('hosts.notCos', { host, suffix }));
   }
   const warnings = region === 'accelerate' ? [COS_ACCELERATE_WARNING] : [];
   return reading(`${service}.${region}.${suffix}`, labels.slice(0, n - 2), warnings);
@@ -176,8 +168,8 @@ function wrongProvider(owner: ProviderId, chosen: ProviderId, host: string): Res
   const [ownerLabel, chosenLabel] = [PROVIDERS[owner].label, PROVIDERS[chosen].label];
   return fail(
     appError('invalid-endpoint', {
-      message: `${host} belongs to ${ownerLabel}, but the provider is set to ${chosenLabel}. Choose ${ownerLabel} as the provider.`,
-      hint: 'Each provider needs its own settings (addressing, checksums, bucket names), so the provider must match the endpoint.',
+      message: msg('hosts.wrongProvider', { host, owner: ownerLabel, chosen: chosenLabel }),
+      hint: msg('hosts.wrongProviderHint'),
     }),
   );
 }

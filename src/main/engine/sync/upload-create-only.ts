@@ -2,8 +2,7 @@
 // after our listing. Where the service honours a conditional PUT it refuses atomically, in the same request
 // (S3 `If-None-Match: *`; COS `x-cos-forbid-overwrite: true`, which COS documents for PUT and Complete);
 // elsewhere a HEAD goes right before the write. Whether a service honours it is not guessed from its name
-// (servers of one name differ by version): a probe asks it once per bucket, on a throwaway key.
-import { randomUUID } from 'node:crypto';
+// (servers of one name differ by version): a probe asks it once per pair, on a reserved key.
 import { DeleteObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import type { S3Connection } from '../s3/client-factory.js';
 import { sendCached, setRequestOptions } from '../s3/request-options.js';
@@ -11,8 +10,11 @@ import { sendCached, setRequestOptions } from '../s3/request-options.js';
 /** 'if-none-match' / 'cos-forbid-overwrite': the service refuses for us; 'head': we look first. */
 export type CreateOnlyMode = 'if-none-match' | 'cos-forbid-overwrite' | 'head';
 
-/** The probe's key, under the pair's prefix: `.cos-sync*` names are never synced by any pair. */
-export const PROBE_NAME = '.cos-sync-probe-';
+/**
+ * The probe's key, under the pair's prefix: `.cos-sync*` names are never synced by any pair, so it is nobody's
+ * file. One fixed name: where the key may not delete, at most one empty probe object stays.
+ */
+export const PROBE_NAME = '.cos-sync-probe';
 
 /** The create-only condition for a PutObject or CompleteMultipartUpload: an input field, or a header (COS). */
 export function createOnlyCondition(mode: CreateOnlyMode | undefined): { IfNoneMatch?: string; headers?: Record<string, string> } {
@@ -32,24 +34,24 @@ export function isTaken(err: unknown): boolean {
 }
 
 /**
- * Asks the service whether it honours a create-only PUT: puts an empty object on a fresh random key, then
- * again with the condition; only a refusal of the second proves it. The key is deleted either way. Any
- * other answer (an error, or the second PUT accepted) means 'head'. Cancellation propagates.
+ * Asks the service whether it honours a create-only PUT: puts an empty object on the probe key, then again
+ * with the condition; only a refusal of the second proves it. The key is deleted either way. Any other answer
+ * (an error, or the second PUT accepted) means 'head', the safe way. Cancellation propagates.
  */
 export async function probeCreateOnly(connection: S3Connection, bucket: string, prefix: string, signal: AbortSignal): Promise<CreateOnlyMode> {
   const mode: CreateOnlyMode = connection.resolved.cos ? 'cos-forbid-overwrite' : 'if-none-match';
-  const key = `${prefix}${PROBE_NAME}${randomUUID()}`;
+  const key = `${prefix}${PROBE_NAME}`;
   const { IfNoneMatch, headers } = createOnlyCondition(mode);
-  const put = () => {
-    const command = new PutObjectCommand({ Bucket: bucket, Key: key, Body: new Uint8Array(0), ContentLength: 0, ...(IfNoneMatch ? { IfNoneMatch } : {}) });
-    setRequestOptions(command.input, { abortSignal: signal, ...(headers ? { headers } : {}) });
+  const put = (conditional: boolean) => {
+    const command = new PutObjectCommand({ Bucket: bucket, Key: key, Body: new Uint8Array(0), ContentLength: 0, ...(conditional && IfNoneMatch ? { IfNoneMatch } : {}) });
+    setRequestOptions(command.input, { abortSignal: signal, ...(conditional && headers ? { headers } : {}) });
     return sendCached(connection.client, command);
   };
   let created = false;
   try {
-    await put();
+    await put(false);
     created = true;
-    await put();
+    await put(true);
     return 'head'; // accepted twice: the condition is ignored
   } catch (err) {
     signal.throwIfAborted();

@@ -16,7 +16,7 @@ import { createS3Client, type S3Connection } from '../../src/main/engine/s3/clie
 import { crc64 } from '../../src/main/engine/s3/crc64.js';
 import { headRemote } from '../../src/main/engine/sync/remote-list.js';
 import { SqliteSyncState, type UploadPart } from '../../src/main/engine/sync/state-store.js';
-import { abortStaleUploads, uploadFile, type UploadDeps, type UploadJob, type UploadResult, type UploadState } from '../../src/main/engine/sync/upload.js';
+import { abortStaleUploads, SmallFileReads, uploadFile, type UploadDeps, type UploadJob, type UploadResult, type UploadState } from '../../src/main/engine/sync/upload.js';
 import { AppFailure } from '../../src/shared/errors.js';
 import { ConnectionProfileSchema, type ConnectionProfileInput } from '../../src/shared/profile.js';
 import { resolveConnection } from '../../src/shared/resolve.js';
@@ -174,6 +174,20 @@ for (const which of ['rgw', 'cos-front'] as const) {
       unlinkSync(file.path);
       assert.deepEqual(await uploadFile(job, deps(t(), state)), { status: 'vanished' });
       assert.equal(await headRemote(t().conn, t().bucket, job.key), undefined);
+    });
+
+    it('small files read with synchronous calls: the same upload, "changed" and "vanished"', async () => {
+      const file = await makeFile(2000);
+      const job = { pairId: PAIR, bucket: t().bucket, key: uniqueKey('sync-read'), localPath: file.path, expected: file.expected };
+      const state = new SqliteSyncState({ file: ':memory:' });
+      const smallReads = new SmallFileReads();
+      assert.deepEqual(await uploadFile({ ...job, expected: { ...file.expected, size: 1999 } }, deps(t(), state, { smallReads })), { status: 'changed' });
+      assert.deepEqual(await uploadFile({ ...job, expected: { ...file.expected, mtimeMs: file.expected.mtimeMs - 1000 } }, deps(t(), state, { smallReads })), { status: 'changed' });
+      const result = uploaded(await uploadFile(job, deps(t(), state, { smallReads })));
+      assert.equal(result.md5, md5(file.data));
+      assert.ok((await download(t(), job.key)).equals(file.data));
+      unlinkSync(file.path);
+      assert.deepEqual(await uploadFile({ ...job, key: uniqueKey('sync-read-gone') }, deps(t(), state, { smallReads })), { status: 'vanished' });
     });
   });
 }

@@ -1,8 +1,10 @@
 // The part buffers every upload of a pair shares: one budget bounds them, first come first served, a part
 // larger than the budget still goes alone, a cancelled wait gives its turn away, and an idle pool holds nothing.
+// And how small files are read: synchronously while the volume is fast.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { PartBuffers } from '../../src/main/engine/sync/upload-buffers.js';
+import { SMALL_FILE_BYTES, SmallFileReads } from '../../src/main/engine/sync/upload-single.js';
 
 const never = new AbortController().signal;
 const settled = async <T>(p: Promise<T>) => {
@@ -67,5 +69,23 @@ describe('PartBuffers', () => {
     assert.equal(pool.inUse, 0);
     const b = await pool.acquire(10, never);
     assert.notEqual(b, a);
+  });
+});
+
+describe('SmallFileReads', () => {
+  it('small files go synchronous until three slow reads in a row, then 1,000 go async, then synchronous again', () => {
+    const reads = new SmallFileReads();
+    assert.equal(reads.useSync(SMALL_FILE_BYTES + 1), false, 'larger files are always read asynchronously');
+    assert.equal(reads.useSync(4096), true);
+    reads.took(50);
+    reads.took(50);
+    reads.took(1); // a fast one in between: the count starts over
+    reads.took(50);
+    reads.took(50);
+    assert.equal(reads.useSync(4096), true);
+    reads.took(50);
+    const next = Array.from({ length: 1001 }, () => reads.useSync(4096));
+    assert.equal(next.filter((sync) => !sync).length, 1000);
+    assert.equal(next.at(-1), true);
   });
 });

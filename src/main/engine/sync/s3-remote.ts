@@ -9,7 +9,7 @@ import { bareEtag } from './object-metadata.js';
 import type { Remote, RemoteUpload } from './remote.js';
 import { folderPrefix, headRemote, listRemoteTree } from './remote-list.js';
 import type { SyncState } from './state-store.js';
-import { abortStaleUploads, PartBuffers, probeCreateOnly, Throttle, uploadFile, type CreateOnlyMode } from './upload.js';
+import { abortStaleUploads, PartBuffers, probeCreateOnly, SmallFileReads, Throttle, uploadFile, type CreateOnlyMode } from './upload.js';
 import type { UploadResult } from './upload-support.js';
 
 export interface S3RemoteOptions {
@@ -32,6 +32,7 @@ export class S3Remote implements Remote {
   readonly #throttle: Throttle;
   /** One budget for the part buffers of all this pair's uploads. */
   readonly #partBuffers = new PartBuffers();
+  readonly #smallReads = new SmallFileReads();
   /** Whether the service refuses a create-only PUT for us: asked once (a probe), on the first create-only upload. */
   #createOnly: Promise<CreateOnlyMode> | undefined;
 
@@ -59,7 +60,7 @@ export class S3Remote implements Remote {
       { pairId: this.#o.pairId, bucket: this.#o.bucket, key: this.#full(job.key), relKey: job.key, localPath: job.localPath, expected: job.expected, ...(createOnly ? { createOnly } : { ifMatchEtag: job.ifMatchEtag }) },
       {
         connection: this.#o.connection, state: this.#o.state, signal: job.signal, onProgress: job.onProgress, throttle: this.#throttle,
-        partConcurrency: this.#o.partConcurrency, partBuffers: this.#partBuffers, ...(createOnly ? { createOnly: await this.#createOnlyMode(job.signal) } : {}),
+        partConcurrency: this.#o.partConcurrency, partBuffers: this.#partBuffers, smallReads: this.#smallReads, ...(createOnly ? { createOnly: await this.#createOnlyMode(job.signal) } : {}),
       },
     );
   }

@@ -2,6 +2,7 @@
 // Content-MD5 and the ETag check; plus CRC-64 on COS), sent create-only when the plan says so, then verified
 // by COS's CRC-64 or, elsewhere, by the ETag when it is the plain MD5.
 import { createHash } from 'node:crypto';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { PutObjectCommand, type PutObjectCommandOutput } from '@aws-sdk/client-s3';
 import { crc64 } from '../s3/crc64.js';
@@ -52,6 +53,70 @@ async function readSnapshot(job: UploadJob, signal: AbortSignal): Promise<Buffer
   }
 }
 
+/** Files up to this size may be read with synchronous calls (SmallFileReads). */
+export const SMALL_FILE_BYTES = 256 * 1024;
+/** A synchronous read slower than this counts as slow; this many in a row and reads go async for a spell. */
+const SLOW_READ_MS = 20;
+const SLOW_READS_TOLERATED = 3;
+const ASYNC_SPELL = 1000;
+
+/**
+ * How small files are read: with synchronous calls (open, read, fstat, close: no thread-pool round trip for
+ * each, which cost more CPU than the read), unless the volume proves slow, then asynchronously for a spell,
+ * as the scan does with its stats. One per pair.
+ */
+export class SmallFileReads {
+  #slow = 0;
+  #asyncLeft = 0;
+
+  useSync(size: number): boolean {
+    if (size > SMALL_FILE_BYTES) return false;
+    if (this.#asyncLeft === 0) return true;
+    this.#asyncLeft--;
+    return false;
+  }
+
+  took(ms: number): void {
+    if (ms <= SLOW_READ_MS) return void (this.#slow = 0);
+    if (++this.#slow < SLOW_READS_TOLERATED) return;
+    this.#slow = 0;
+    this.#asyncLeft = ASYNC_SPELL;
+  }
+}
+
+function readSnapshotSync(job: UploadJob): Buffer {
+  let fd: number;
+  try {
+    fd = openSync(job.localPath, 'r');
+  } catch (err) {
+    if (isGone(err)) throw new UploadStop('vanished');
+    throw err;
+  }
+  try {
+    const buffer = Buffer.allocUnsafe(job.expected.size + 1);
+    let done = 0;
+    for (let n = -1; n !== 0 && done < buffer.length; done += n) n = readSync(fd, buffer, done, buffer.length - done, done);
+    if (done !== job.expected.size) throw new UploadStop('changed');
+    const facts = fstatSync(fd);
+    if (!facts.isFile() || facts.size !== job.expected.size || facts.mtimeMs !== job.expected.mtimeMs) throw new UploadStop('changed');
+    return buffer.subarray(0, done);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+async function readSmall(job: UploadJob, deps: UploadDeps): Promise<Buffer> {
+  const reads = deps.smallReads;
+  if (!reads?.useSync(job.expected.size)) return readSnapshot(job, deps.signal);
+  deps.signal.throwIfAborted();
+  const started = performance.now();
+  try {
+    return readSnapshotSync(job);
+  } finally {
+    reads.took(performance.now() - started);
+  }
+}
+
 /**
  * COS: its CRC-64 must equal ours. Elsewhere the service checked Content-MD5; an unencrypted simple PUT's
  * ETag is the hex MD5, so when it looks like one it must be ours.
@@ -70,7 +135,7 @@ export function verifyPut(output: PutObjectCommandOutput, local: { md5: string; 
 }
 
 export async function uploadSingle(job: UploadJob, deps: UploadDeps): Promise<UploadResult> {
-  const data = await readSnapshot(job, deps.signal);
+  const data = await readSmall(job, deps);
   // Where the service cannot refuse for us, look right before the write.
   if (job.ifMatchEtag !== undefined) await checkRemoteEtag(job, deps, job.ifMatchEtag);
   else if (job.createOnly && (deps.createOnly ?? 'head') === 'head') await assertKeyFree(job, deps);

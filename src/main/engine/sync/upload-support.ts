@@ -13,6 +13,7 @@ import { sendCached, setRequestOptions } from '../s3/request-options.js';
 import { slicedBody, throttledBody, TLS_SLICE, type Throttle } from './throttle.js';
 import type { CreateOnlyMode } from './upload-create-only.js';
 import type { PartBuffers } from './upload-buffers.js';
+import type { SmallFileReads } from './upload-single.js';
 
 export interface UploadJob {
   pairId: string;
@@ -48,6 +49,8 @@ export interface UploadDeps {
   partConcurrency?: number;
   /** Part buffers shared by every upload of the pair: bounds their memory whatever the number of files. */
   partBuffers?: PartBuffers;
+  /** Small files read with synchronous calls while the volume is fast (upload-single.ts); async without. */
+  smallReads?: SmallFileReads;
   /** How the service enforces a create-only write (upload-create-only.ts); 'head' when unknown. */
   createOnly?: CreateOnlyMode;
   /** Files of at least this many bytes go multipart; default 16 MiB. */

@@ -11,6 +11,7 @@ export { abortStaleUploads, DEFAULT_STALE_GRACE_MS, type StaleUploadOptions, typ
 export { Throttle } from './throttle.js';
 export { PartBuffers, PART_MEMORY_BUDGET } from './upload-buffers.js';
 export { probeCreateOnly, type CreateOnlyMode } from './upload-create-only.js';
+export { SmallFileReads } from './upload-single.js';
 export {
   DEFAULT_MULTIPART_THRESHOLD, DEFAULT_PART_CONCURRENCY,
   type UploadDeps, type UploadJob, type UploadResult, type UploadState, type VerifiedBy,

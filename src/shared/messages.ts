@@ -248,6 +248,18 @@ export const MESSAGES = {
   'hosts.notCos': "{host} is not a COS endpoint. COS endpoints look like cos.<region>.{suffix}, e.g. cos.ap-guangzhou.{suffix} (or <bucket>.cos.<region>.myqcloud.com for a bucket's address).",
   'hosts.wrongProvider': '{host} belongs to {owner}, but the provider is set to {chosen}. Choose {owner} as the provider.',
   'hosts.wrongProviderHint': 'Each provider needs its own settings (addressing, checksums, bucket names), so the provider must match the endpoint.',
+  'hosts.notAws': '{host} is not an Amazon S3 endpoint. Use s3.<region>.amazonaws.com, e.g. s3.us-west-2.amazonaws.com, or leave the endpoint empty to use the standard one.',
+  'hosts.awsWebsite': '{host} is a static website address, not the S3 API. Use s3.<region>.amazonaws.com.',
+  'hosts.r2Public': "{host} is a public r2.dev link, which only serves files. Use the S3 API endpoint https://<account-id>.r2.cloudflarestorage.com shown in the bucket's settings in the Cloudflare dashboard.",
+  'hosts.r2NoAccount': '{host} has no account ID. The R2 endpoint is https://<account-id>.r2.cloudflarestorage.com; the account ID is shown on the R2 overview page of the Cloudflare dashboard.',
+  'hosts.b2NoRegion': "{host} does not name a region. Use the endpoint shown on the bucket's page, s3.<region>.{suffix}, e.g. s3.us-west-004.{suffix}.",
+  'hosts.notB2': "{host} is not the S3 endpoint of Backblaze B2. Use the endpoint shown on the bucket's page, s3.<region>.{suffix}, e.g. s3.us-west-004.{suffix}.",
+  'hosts.notWasabi': '{host} is not a Wasabi S3 endpoint. Use s3.<region>.{suffix}, e.g. s3.us-east-1.{suffix}.',
+  'hosts.ossNoRegion': '{host} does not name a region. Use s3.oss-<region>.{suffix}, e.g. s3.oss-cn-hangzhou.{suffix}.',
+  'hosts.notOss': '{host} is not an OSS endpoint. Use s3.oss-<region>.{suffix}, e.g. s3.oss-cn-hangzhou.{suffix}.',
+  'region.notName': 'The region {region} is not a region name: regions look like ap-guangzhou or us-east-1. Or set the region to "auto".',
+  'region.notInEndpoint': "The region cannot be read from the endpoint {host}. Set the region to your bucket's region, e.g. ap-guangzhou, or use the endpoint of that region, cos.<region>.myqcloud.com.",
+  'addressing.virtualOnIp': 'Virtual-hosted addressing puts the bucket name in front of the host name, which is impossible with {host}. Set the addressing to "Path-style" (or "Auto").',
 } as const satisfies Record<string, string>;
 
 export type MessageId = keyof typeof MESSAGES;

@@ -69,13 +69,10 @@ function readAwsHost(labels: string[], suffix: string, host: string): Result<Hos
   const at = labels.findLastIndex(isS3Label);
   const first = labels[at];
   if (first === undefined) {
-    return invalid(
-      `${host} is not an Amazon S3 endpoint. Use s3.<region>.amazonaws.com, e.g. s3.us-west-2.amazonaws.com, ` +
-        'or leave the endpoint empty to use the standard one.',
-    );
+    return invalid(msg('hosts.notAws', { host }));
   }
   if (first.startsWith('s3-website')) {
-    return invalid(`${host} is a static website address, not the S3 API. Use s3.<region>.amazonaws.com.`);
+    return invalid(msg('hosts.awsWebsite', { host }));
   }
   return reading([...labels.slice(at), suffix].join('.'), labels.slice(0, at));
 }
@@ -84,18 +81,12 @@ const R2_JURISDICTIONS = new Set(['eu', 'fedramp']);
 
 function readR2Host(labels: string[], suffix: string, host: string): Result<HostReading> {
   if (suffix === 'r2.dev') {
-    return invalid(
-      `${host} is a public r2.dev link, which only serves files. Use the S3 API endpoint ` +
-        'https://<account-id>.r2.cloudflarestorage.com shown in the bucket\'s settings in the Cloudflare dashboard.',
-    );
+    return invalid(msg('hosts.r2Public', { host }));
   }
   const end = R2_JURISDICTIONS.has(labels.at(-1) ?? '') ? labels.length - 1 : labels.length;
   const account = labels[end - 1];
   if (account === undefined) {
-    return invalid(
-      `${host} has no account ID. The R2 endpoint is https://<account-id>.r2.cloudflarestorage.com; the account ` +
-        'ID is shown on the R2 overview page of the Cloudflare dashboard.',
-    );
+    return invalid(msg('hosts.r2NoAccount', { host }));
   }
   const warnings = /^[0-9a-f]{32}$/.test(account)
     ? []
@@ -106,11 +97,7 @@ function readR2Host(labels: string[], suffix: string, host: string): Result<Host
 function readB2Host(labels: string[], suffix: string, host: string): Result<HostReading> {
   const n = labels.length;
   if (n < 2 || labels[n - 2] !== 's3') {
-    const what = labels.at(-1) === 's3' ? 'does not name a region' : 'is not the S3 endpoint of Backblaze B2';
-    return invalid(
-      `${host} ${what}. Use the endpoint shown on the bucket's page, s3.<region>.${suffix}, ` +
-        `e.g. s3.us-west-004.${suffix}.`,
-    );
+    return invalid(msg(labels.at(-1) === 's3' ? 'hosts.b2NoRegion' : 'hosts.notB2', { host, suffix }));
   }
   return reading([...labels.slice(n - 2), suffix].join('.'), labels.slice(0, n - 2));
 }
@@ -118,7 +105,7 @@ function readB2Host(labels: string[], suffix: string, host: string): Result<Host
 function readWasabiHost(labels: string[], suffix: string, host: string): Result<HostReading> {
   const at = labels.lastIndexOf('s3');
   if (at < 0 || labels.length - at > 2) {
-    return invalid(`${host} is not a Wasabi S3 endpoint. Use s3.<region>.${suffix}, e.g. s3.us-east-1.${suffix}.`);
+    return invalid(msg('hosts.notWasabi', { host, suffix }));
   }
   return reading([...labels.slice(at), suffix].join('.'), labels.slice(0, at));
 }
@@ -127,8 +114,7 @@ function readOssHost(labels: string[], suffix: string, host: string): Result<Hos
   const n = labels.length;
   if (n >= 2 && labels[n - 1] === 'oss') return reading([...labels.slice(n - 2), suffix].join('.'), labels.slice(0, n - 2));
   if (n === 0 || !labels[n - 1]?.startsWith('oss-')) {
-    const what = n === 0 || labels.at(-1) === 'oss' ? 'does not name a region' : 'is not an OSS endpoint';
-    return invalid(`${host} ${what}. Use s3.oss-<region>.${suffix}, e.g. s3.oss-cn-hangzhou.${suffix}.`);
+    return invalid(msg(n === 0 || labels.at(-1) === 'oss' ? 'hosts.ossNoRegion' : 'hosts.notOss', { host, suffix }));
   }
   const start = labels[n - 2] === 's3' ? n - 2 : n - 1;
   const warnings = labels[n - 1]?.startsWith('oss-accelerate')

@@ -2,6 +2,7 @@
 // S3 client factory reads, and says in plain lines what was decided and why (settings, `cos-sync profile show`).
 import { hostProvider, isIpOrLocalhost, parseEndpoint, type ParsedEndpoint } from './endpoint.js';
 import { appError } from './errors.js';
+import { msg, type Msg } from './messages.js';
 import type { ConnectionProfile, ResolvedConnection } from './profile.js';
 import { PROVIDERS, type ProviderId } from './providers.js';
 import { fail, ok, type Result } from './result.js';
@@ -12,7 +13,7 @@ export const AUTO_REGION_WORDS = ['auto', 'default', 'automatic'] as const;
 export const isAutoRegion = (region: string | undefined): boolean =>
   (AUTO_REGION_WORDS as readonly string[]).includes((region ?? 'auto').trim().toLowerCase());
 
-const invalidProfile = (message: string, hint?: string) => fail<never>(appError('invalid-profile', { message, hint }));
+const invalidProfile = (message: Msg) => fail<never>(appError('invalid-profile', { message }));
 
 type RegionChoice = Pick<ResolvedConnection, 'region' | 'regionSource'>;
 type AddressingChoice = Pick<ResolvedConnection, 'forcePathStyle' | 'addressingSource'>;
@@ -22,20 +23,14 @@ function resolveRegion(profile: ConnectionProfile, endpoint: ParsedEndpoint): Re
   if (!isAutoRegion(profile.region)) {
     const region = profile.region.trim().toLowerCase();
     if (!/^[a-z0-9][a-z0-9-]*$/.test(region)) {
-      return invalidProfile(
-        `The region ${JSON.stringify(profile.region.trim())} is not a region name: regions look like ap-guangzhou ` +
-          'or us-east-1. Or set the region to "auto".',
-      );
+      return invalidProfile(msg('region.notName', { region: JSON.stringify(profile.region.trim()) }));
     }
     return ok({ region, regionSource: 'explicit' });
   }
   if (endpoint.region !== undefined) return ok({ region: endpoint.region, regionSource: 'endpoint' });
   if (preset.cosSemantics) {
     // COS needs the bucket's real region, and a wrong one answers 404: better to ask than to guess.
-    return invalidProfile(
-      `The region cannot be read from the endpoint ${endpoint.host}. Set the region to your bucket's region, ` +
-        'e.g. ap-guangzhou, or use the endpoint of that region, cos.<region>.myqcloud.com.',
-    );
+    return invalidProfile(msg('region.notInEndpoint', { host: endpoint.host }));
   }
   return ok({ region: preset.fallbackRegion, regionSource: 'default' });
 }
@@ -53,10 +48,7 @@ function resolveAddressing(profile: ConnectionProfile, endpoint: ParsedEndpoint)
     return ok({ forcePathStyle: autoPathStyle(profile.provider, endpoint.host), addressingSource: 'auto' });
   }
   if (addressing === 'virtual' && endpoint.host !== '' && isIpOrLocalhost(endpoint.host)) {
-    return invalidProfile(
-      `Virtual-hosted addressing puts the bucket name in front of the host name, which is impossible with ` +
-        `${endpoint.host}. Set the addressing to "Path-style" (or "Auto").`,
-    );
+    return invalidProfile(msg('addressing.virtualOnIp', { host: endpoint.host }));
   }
   return ok({ forcePathStyle: addressing === 'path', addressingSource: 'explicit' });
 }

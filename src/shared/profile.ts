@@ -1,15 +1,20 @@
 // ConnectionProfile: what the user set for one connection (no secrets), and ResolvedConnection: what
 // "Auto" turned into, which is all the S3 client factory reads.
 import { z } from 'zod';
+import { english } from './errors.js';
+import { msg } from './messages.js';
 import { PROVIDER_IDS, PROVIDERS, type ProviderId } from './providers.js';
 
 export const PROFILE_NAME_PATTERN = /^[\p{L}\p{N}][\p{L}\p{N} ._-]{0,63}$/u;
+
+/** The field checks' messages (the schema carries their English; the settings window shows them translated). */
+export const PROFILE_FIELD_MESSAGES = [msg('profile.nameChars'), msg('profile.accessKeyEmpty')] as const;
 
 export const ConnectionProfileSchema = z.object({
   name: z
     .string()
     .trim()
-    .regex(PROFILE_NAME_PATTERN, 'Use 1 to 64 letters, digits, spaces, dots, dashes or underscores.'),
+    .regex(PROFILE_NAME_PATTERN, english(PROFILE_FIELD_MESSAGES[0])),
   provider: z.enum(PROVIDER_IDS),
   /** Normalised endpoint URL (`https://host[:port]`); empty only where the provider allows it (AWS). */
   endpoint: z.string(),
@@ -18,7 +23,7 @@ export const ConnectionProfileSchema = z.object({
   addressing: z.enum(['auto', 'virtual', 'path']).default('auto'),
   signature: z.enum(['v4', 'v2']).default('v4'),
   /** The access key (SecretId) identifies the keys; the secret key lives in the keychain only. */
-  accessKeyId: z.string().trim().min(1, 'Enter the access key (SecretId).'),
+  accessKeyId: z.string().trim().min(1, english(PROFILE_FIELD_MESSAGES[1])),
   /** Path of a PEM file with extra CA certificates to trust (private deployments). */
   caFile: z.string().optional(),
   /** HTTP(S) proxy URL. */

@@ -6,10 +6,11 @@ import { appError, catalogueEntry, codeMsg, english, ERROR_CODES, messageOf, wit
 import { filesMsg, fill, MESSAGES, msg, placeholders, type MessageId } from '../../src/shared/messages.js';
 import { ERRORS_ZH, MESSAGES_ZH } from '../../src/shared/messages-zh.js';
 import { RULES } from '../../src/main/engine/sync/plan-rules.js';
+import { findCollisions, problemsMsg, S3_KEY_LIMITS, validateKey } from '../../src/main/engine/sync/keys.js';
 
 const CJK = /[\u4e00-\u9fff]/;
 /** Texts that are only placeholders and punctuation: nothing in them to translate. */
-const UNTRANSLATED = new Set<MessageId>(['detail.bucket', 'why.renamedTo', 'detail.resolved', 'detail.tls', 'error.clockWarn', 'why.skipped']);
+const UNTRANSLATED = new Set<MessageId>(['detail.bucket', 'why.renamedTo', 'detail.resolved', 'detail.tls', 'error.clockWarn', 'why.skipped', 'keys.problems']);
 
 test('every error code has a Chinese message, and a Chinese hint exactly when it has an English one', () => {
   const missing = ERROR_CODES.filter((code) => !ERRORS_ZH[code]?.message || !CJK.test(ERRORS_ZH[code].message));
@@ -68,4 +69,16 @@ test('every planner rule gives its operations a reason message whose English is 
     }
   }
   assert.ok(checked >= 20, `${checked} operations checked`);
+});
+
+test('refused names carry message ids: several key problems join into one message, in English exactly as before', () => {
+  const check = validateKey('a//b/\u0007', 'pre/', S3_KEY_LIMITS);
+  assert.ok(!check.ok);
+  assert.deepEqual(check.problems.map((p) => p.why.id), ['keys.emptySegment', 'keys.control']);
+  assert.equal(english(problemsMsg(check.problems)), check.problems.map((p) => p.message).join(' '));
+  const zh = (m: { id: string; params?: Record<string, unknown> }): string => fill(MESSAGES_ZH[m.id as MessageId], m.params as never, zh as never);
+  assert.equal(zh(problemsMsg(check.problems)), '“a//b/\u0007”含有空的路径段（“//”或结尾的“/”）。“a//b/\uFFFD”在第 6 个字符处含有控制字符 U+0007。');
+  const [collision] = findCollisions(['Read.md', 'read.md']);
+  assert.equal(english(collision!.why), collision!.message);
+  assert.match(zh(collision!.why), /^“Read\.md”与 “read\.md” 只有字母大小写不同/);
 });

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
 import type { DeletePolicy, LocalEntry, Operation, RemoteEntry, SyncedEntry } from '../../src/main/engine/sync/model.js';
+import { english } from '../../src/shared/errors.js';
 import { COS_KEY_LIMITS } from '../../src/main/engine/sync/keys.js';
 import { makePlan, plan, trashKey, trashPrefixFor, type PlanOptions } from '../../src/main/engine/sync/plan.js';
 import { RULES, ruleFor, type Comparison, type LocalState, type RemoteState, type Situation } from '../../src/main/engine/sync/plan-rules.js';
@@ -255,6 +256,19 @@ describe('keys outside the table', () => {
     assert.deepEqual(result.operations, []);
     assert.deepEqual(result.refused.map((r) => r.key), ['Photo.jpg', 'photo.jpg']);
     assert.match(result.refused[0]?.message ?? '', /“Photo.jpg” and “photo.jpg” differ only by letter case/);
+  });
+
+  test('refusals made by the planner (collision, trash folder, invalid key) carry message ids whose English is the message', () => {
+    const local = tree(L('Photo.jpg'), L('photo.jpg'), L('.cos-sync-trash/x.txt'), L('bad\u0001name'));
+    const result = makePlan(local, tree(), tree(), options());
+    assert.deepEqual(result.refused.map((r) => [r.key, r.why?.id]), [
+      ['.cos-sync-trash/x.txt', 'plan.inTrash'],
+      ['Photo.jpg', 'keys.collision'],
+      ['bad\u0001name', 'keys.control'],
+      ['photo.jpg', 'keys.collision'],
+    ]);
+    for (const r of result.refused) assert.equal(english(r.why!), r.message);
+    assert.match(result.refused[0]!.message, /is inside the bucket's trash folder \(“\.cos-sync-trash”\)/);
   });
 
   test('a key the scan refused is left alone: its synced object is not taken for deleted', () => {

@@ -3,12 +3,13 @@
 // line says what Auto resolved to, and the bucket name is checked live.
 import { parseEndpoint } from '../../shared/endpoint.js';
 import { bucketNameWarningMessages, validateBucketName } from '../../shared/bucket.js';
-import { say } from '../engine-text.js';
-import { ConnectionProfileSchema, type ConnectionProfileInput } from '../../shared/profile.js';
+import { errorParts, say } from '../engine-text.js';
+import { english } from '../../shared/errors.js';
+import { ConnectionProfileSchema, PROFILE_FIELD_MESSAGES, type ConnectionProfileInput } from '../../shared/profile.js';
 import { isProviderId, PROVIDERS, type ProviderId } from '../../shared/providers.js';
 import { resolveConnection } from '../../shared/resolve.js';
 import { el, showError, value } from '../dom.js';
-import { tr } from '../i18n.js';
+import { onLocaleChange, tr } from '../i18n.js';
 import { cosEndpoint } from '../cos-regions.js';
 
 export interface Draft {
@@ -121,7 +122,11 @@ function checkProfile(profile: ConnectionProfileInput): boolean {
   const parsed = ConnectionProfileSchema.safeParse(profile);
   for (const id of ['name', 'accessKeyId']) showError(id, undefined);
   if (parsed.success) return true;
-  for (const issue of parsed.error.issues) showError(String(issue.path[0] ?? 'name'), issue.message);
+  for (const issue of parsed.error.issues) {
+    // The schema's own checks are shown in the chosen language; any other issue as zod words it.
+    const known = PROFILE_FIELD_MESSAGES.find((m) => english(m) === issue.message);
+    showError(String(issue.path[0] ?? 'name'), known ? () => say(known) : issue.message);
+  }
   return false;
 }
 
@@ -142,10 +147,15 @@ export function updateResolution(): void {
   const profile = ConnectionProfileSchema.safeParse({ name: 'draft', provider, endpoint: endpoint.value.url, region, accessKeyId: 'draft' });
   if (!profile.success) return void hint.replaceChildren();
   const resolved = resolveConnection(profile.data);
-  if (!resolved.ok) return void tr(hint, 'region.resolved.unknown', { why: resolved.error.message });
+  if (!resolved.ok) return void tr(hint, 'region.resolved.unknown', { why: errorParts(resolved.error).message });
   const key = ({ endpoint: 'region.resolved.endpoint', default: 'region.resolved.default', explicit: 'region.resolved.explicit' } as const)[resolved.value.regionSource];
   tr(hint, key, { region: resolved.value.region });
 }
+
+// The region line quotes an engine message: written again in the new language after a switch.
+onLocaleChange(() => {
+  if (document.getElementById('regionMode-hint')) updateResolution();
+});
 
 export function fillForm(profile: ConnectionProfileInput): void {
   const select = input('provider') as unknown as HTMLSelectElement;

@@ -1,6 +1,7 @@
 // The settings file's format: a versioned JSON document checked by a zod schema, and the migrations that
 // bring older versions up to date. Parsing is pure; the store decides what to do with each outcome.
 import { z } from 'zod';
+import { msg, type Msg } from '../../../shared/messages.js';
 import { ConnectionProfileSchema } from '../../../shared/profile.js';
 import { FolderPairSchema } from '../../../shared/pair.js';
 import { profileKey } from './profile-name.js';
@@ -40,7 +41,7 @@ export const MIGRATIONS: Readonly<Record<number, Migration>> = {
 
 export type ParsedSettings =
   | { kind: 'ok'; settings: Settings; migratedFrom?: number }
-  | { kind: 'corrupt'; reason: string; detail: string }
+  | { kind: 'corrupt'; reason: Msg; detail: string }
   | { kind: 'too-new'; version: number };
 
 /** Reads the text of a settings file: JSON, then version check, migrations, then the schema. */
@@ -49,10 +50,10 @@ export function parseSettingsText(text: string): ParsedSettings {
   try {
     json = JSON.parse(text);
   } catch (error) {
-    return corrupt('it is not valid JSON', error instanceof Error ? error.message : String(error));
+    return corrupt(msg('settings.notJson'), error instanceof Error ? error.message : String(error));
   }
   if (typeof json !== 'object' || json === null || Array.isArray(json)) {
-    return corrupt('it does not hold a settings object', `top-level value is ${describeValue(json)}`);
+    return corrupt(msg('settings.notObject'), `top-level value is ${describeValue(json)}`);
   }
   return parseDocument(json as Record<string, unknown>);
 }
@@ -60,13 +61,13 @@ export function parseSettingsText(text: string): ParsedSettings {
 function parseDocument(doc: Record<string, unknown>): ParsedSettings {
   const version = doc.version ?? 0;
   if (typeof version !== 'number' || !Number.isSafeInteger(version) || version < 0) {
-    return corrupt('its version is not a whole number', `version is ${describeValue(version)}`);
+    return corrupt(msg('settings.badVersion'), `version is ${describeValue(version)}`);
   }
   if (version > SETTINGS_VERSION) return { kind: 'too-new', version };
   const migrated = migrate(doc, version);
   if ('reason' in migrated) return migrated;
   const result = SettingsSchema.safeParse(migrated.doc);
-  if (!result.success) return corrupt('some of its values are not valid', describeIssues(result.error));
+  if (!result.success) return corrupt(msg('settings.badValues'), describeIssues(result.error));
   return { kind: 'ok', settings: result.data, ...(version < SETTINGS_VERSION ? { migratedFrom: version } : {}) };
 }
 
@@ -77,13 +78,13 @@ function migrate(
   let current = doc;
   for (let version = from; version < SETTINGS_VERSION; version++) {
     const step = MIGRATIONS[version];
-    if (!step) return corrupt(`its version (${from}) is too old to convert`, `no migration from version ${version}`);
+    if (!step) return corrupt(msg('settings.tooOld', { version: from }), `no migration from version ${version}`);
     current = step(current);
   }
   return { doc: current };
 }
 
-const corrupt = (reason: string, detail: string) => ({ kind: 'corrupt' as const, reason, detail });
+const corrupt = (reason: Msg, detail: string) => ({ kind: 'corrupt' as const, reason, detail });
 
 function describeValue(value: unknown): string {
   if (value === null) return 'null';

@@ -1,7 +1,7 @@
 // The settings file (profiles now, folder pairs and preferences later): loaded and checked once, changed
 // only through one queue of atomic writes, and never silently replaced when it cannot be read.
 import { appError } from '../../../shared/errors.js';
-import { msg } from '../../../shared/messages.js';
+import { msg, type Msg } from '../../../shared/messages.js';
 import {
   ConnectionProfileSchema,
   type ConnectionProfile,
@@ -166,8 +166,8 @@ export class SettingsFile implements SettingsStore {
     } catch (error) {
       // Not moved, so not safe to write over: every later save re-reads the file and refuses again.
       return appError('settings-corrupt', {
-        message: `The settings file could not be read (${parsed.reason}), and it could not be moved aside.`,
-        hint: `Fix or remove ${this.#file}, then start COS Sync again.`,
+        message: msg('settings.notMovedAside', { reason: parsed.reason }),
+        hint: msg('settings.fixOrRemove', { file: this.#file }),
         detail: `${parsed.detail}; moving it aside failed: ${messageOf(error)}`,
       });
     }
@@ -193,7 +193,7 @@ function applyChange(change: SettingsChange, current: Settings): Result<Settings
   if (!proposed.ok) return proposed;
   const checked = SettingsSchema.safeParse(proposed.value);
   if (!checked.success) {
-    return fail(appError('invalid-argument', { message: 'The settings are not valid.', detail: describeIssues(checked.error) }));
+    return fail(appError('invalid-argument', { message: msg('settings.invalid'), detail: describeIssues(checked.error) }));
   }
   return ok(freeze(checked.data));
 }
@@ -228,33 +228,29 @@ const profileExists = (name: string) =>
 const invalidProfile = (detail: string) =>
   appError('invalid-profile', { message: msg('error.profileInvalid', { detail }), detail });
 
-const corruptKeptAside = (aside: string, parsed: { reason: string; detail: string }) =>
+const corruptKeptAside = (aside: string, parsed: { reason: Msg; detail: string }) =>
   appError('settings-corrupt', {
-    message:
-      `The settings file could not be read (${parsed.reason}). It was kept aside as "${aside}", ` +
-      'and COS Sync started with empty settings.',
-    hint: 'Open the kept file to copy your connection details back, or delete it if you do not need it.',
+    message: msg('settings.keptAside', { reason: parsed.reason, aside }),
+    hint: msg('settings.keptAsideHint'),
     detail: `${parsed.detail} (kept aside: ${aside})`,
   });
 
 const tooNew = (file: string, version: number) =>
   appError('unsupported', {
-    message:
-      `The settings file was written by a newer version of COS Sync (settings version ${version}; this version ` +
-      `reads up to ${SETTINGS_VERSION}). It was left as it is, and no settings can be saved.`,
-    hint: 'Install the latest version of COS Sync, or set COS_SYNC_HOME to give this version its own settings.',
+    message: msg('settings.tooNew', { version, supported: SETTINGS_VERSION }),
+    hint: msg('settings.tooNewHint'),
     detail: file,
   });
 
 const unreadable = (file: string, error: unknown) =>
   appError('unknown', {
-    message: 'The settings file could not be opened.',
-    hint: `Check that you can read and write ${file}.`,
+    message: msg('settings.unreadable'),
+    hint: msg('settings.unreadableHint', { file }),
     detail: messageOf(error),
   });
 
 const writeFailed = (file: string, error: unknown) =>
   appError('settings-write-failed', {
-    hint: `Check that the disk has free space and that you can write to ${file}.`,
+    hint: msg('settings.writeFailedHint', { file }),
     detail: messageOf(error),
   });

@@ -1,5 +1,7 @@
 // Object keys from local paths (DESIGN.md "Keys"): NFC, `/`-separated, checked against the provider's
 // limits before anything is sent, and case/normalisation collisions found so they can be refused.
+import { english } from '../../../shared/errors.js';
+import { msg, type Msg } from '../../../shared/messages.js';
 import type { ProviderId } from '../../../shared/providers.js';
 import type { Key } from './model.js';
 
@@ -39,6 +41,15 @@ export type KeyProblemCode =
 export interface KeyProblem {
   code: KeyProblemCode;
   message: string;
+  /** `message` as a message id with parameters, for the window's languages. */
+  why: Msg;
+}
+
+const problem = (code: KeyProblemCode, why: Msg): KeyProblem => ({ code, message: english(why), why });
+
+/** Several problems as one message (the English joins them with a space). */
+export function problemsMsg(problems: readonly KeyProblem[]): Msg {
+  return problems.map((p) => p.why).reduceRight((rest, first) => msg('keys.problems', { first, rest }));
 }
 
 export type KeyCheck = { ok: true } | { ok: false; problems: KeyProblem[] };
@@ -60,19 +71,19 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
 
 /** Every problem of `key` (relative to `prefix`), each with a message that says what is wrong where. */
 export function validateKey(key: Key, prefix: string, limits: KeyLimits): KeyCheck {
-  if (key === '') return { ok: false, problems: [{ code: 'empty', message: 'The object key is empty.' }] };
+  if (key === '') return { ok: false, problems: [problem('empty', msg('keys.empty'))] };
   const problems = [...segmentProblems(key), ...characterProblems(key), ...lengthProblems(key, prefix, limits)];
   return problems.length === 0 ? { ok: true } : { ok: false, problems };
 }
 
 function segmentProblems(key: Key): KeyProblem[] {
   const found: KeyProblem[] = [];
-  if (key.startsWith('/')) found.push({ code: 'leading-slash', message: `“${key}” starts with “/”; keys are relative to the folder's prefix.` });
+  if (key.startsWith('/')) found.push(problem('leading-slash', msg('keys.leadingSlash', { key })));
   const segments = key.split('/');
   const dots = segments.find((s) => s === '.' || s === '..');
-  if (dots !== undefined) found.push({ code: 'dot-segment', message: `“${key}” has a “${dots}” path segment, which S3 tools resolve differently.` });
+  if (dots !== undefined) found.push(problem('dot-segment', msg('keys.dotSegment', { key, dots })));
   if (segments.slice(key.startsWith('/') ? 1 : 0).some((s) => s === '')) {
-    found.push({ code: 'empty-segment', message: `“${key}” has an empty path segment (“//” or a trailing “/”).` });
+    found.push(problem('empty-segment', msg('keys.emptySegment', { key })));
   }
   return found;
 }
@@ -82,12 +93,12 @@ function characterProblems(key: Key): KeyProblem[] {
   const at = firstControl(key);
   if (at >= 0) {
     const code = key.charCodeAt(at).toString(16).toUpperCase().padStart(4, '0');
-    found.push({ code: 'control-character', message: `“${printable(key)}” contains the control character U+${code} at position ${at + 1}.` });
+    found.push(problem('control-character', msg('keys.control', { key: printable(key), code, at: at + 1 })));
   }
   if (LONE_SURROGATE.test(key)) {
-    found.push({ code: 'lone-surrogate', message: `“${printable(key)}” is not valid Unicode (a lone surrogate), so it has no UTF-8 form.` });
+    found.push(problem('lone-surrogate', msg('keys.loneSurrogate', { key: printable(key) })));
   } else if (key.normalize('NFC') !== key) {
-    found.push({ code: 'not-nfc', message: `“${key}” is not NFC-normalised; build keys with toKey().` });
+    found.push(problem('not-nfc', msg('keys.notNfc', { key })));
   }
   return found;
 }
@@ -95,11 +106,8 @@ function characterProblems(key: Key): KeyProblem[] {
 function lengthProblems(key: Key, prefix: string, limits: KeyLimits): KeyProblem[] {
   const bytes = utf8Bytes(prefix + key);
   if (bytes <= limits.maxKeyBytes) return [];
-  const withPrefix = prefix === '' ? '' : ` with the prefix “${prefix}”`;
-  return [{
-    code: 'too-long',
-    message: `“${shorten(key)}” is ${bytes} bytes in UTF-8${withPrefix}; this provider allows at most ${limits.maxKeyBytes}.`,
-  }];
+  const params = { key: shorten(key), bytes, max: limits.maxKeyBytes };
+  return [problem('too-long', prefix === '' ? msg('keys.tooLong', params) : msg('keys.tooLongPrefix', { ...params, prefix }))];
 }
 
 function printable(key: string): string {
@@ -118,6 +126,8 @@ export interface Collision {
   others: string[];
   kind: CollisionKind;
   message: string;
+  /** `message` as a message id with parameters, for the window's languages. */
+  why: Msg;
 }
 
 /** The fold under which two names are "the same file" somewhere: NFC plus lower case. */
@@ -146,14 +156,15 @@ function collision(path: string, others: string[]): Collision {
   const kinds = others.map((o) => collisionKind(path, o));
   const kind = kinds.every((k) => k === kinds[0]) ? (kinds[0] ?? 'case') : 'case and normalisation';
   const names = others.map((o) => `“${o}”`).join(', ');
-  return { path, others, kind, message: `“${path}” and ${names} ${WHY[kind]}; neither is synced until one is renamed.` };
+  const why = msg('keys.collision', { path, names, why: msg(WHY[kind]) });
+  return { path, others, kind, message: english(why), why };
 }
 
-const WHY: Record<CollisionKind, string> = {
-  normalisation: 'are the same name in two Unicode forms (NFC and NFD), so both would be stored under one key',
-  case: 'differ only by letter case, which Windows and macOS treat as the same file',
-  'case and normalisation': 'differ only by letter case and Unicode form, which Windows and macOS treat as the same file',
-};
+const WHY = {
+  normalisation: 'keys.collisionForms',
+  case: 'keys.collisionCase',
+  'case and normalisation': 'keys.collisionCaseForms',
+} as const satisfies Record<CollisionKind, string>;
 
 function collisionKind(a: string, b: string): CollisionKind {
   if (a.normalize('NFC') === b.normalize('NFC')) return 'normalisation';

@@ -5,7 +5,9 @@ import { lstat, readdir, readlink, stat } from 'node:fs/promises';
 import { resolve, sep } from 'node:path';
 import pLimit, { type LimitFunction } from 'p-limit';
 import type { IgnoreRules } from './ignore-rules.js';
-import { S3_KEY_LIMITS, findCollisions, toKey, validateKey, type KeyLimits } from './keys.js';
+import { english } from '../../../shared/errors.js';
+import { msg, type Msg } from '../../../shared/messages.js';
+import { S3_KEY_LIMITS, findCollisions, problemsMsg, toKey, validateKey, type KeyLimits } from './keys.js';
 import type { Key, LocalEntry } from './model.js';
 import { canRead, currentIdentity, errorCode, specialKind, typeKnown, vanished, type Identity } from './scan-support.js';
 
@@ -20,7 +22,12 @@ export interface SkippedItem {
   key?: Key;
   reason: SkipReason;
   detail: string;
+  /** `detail` as a message id with parameters, for the window's languages (when it is not a rule's own text). */
+  why?: Msg;
 }
+
+/** A skip's detail in English and as a message. */
+const told = (why: Msg): { detail: string; why: Msg } => ({ detail: english(why), why });
 
 export type RootStatus = 'ok' | 'missing' | 'not-a-directory' | 'unreadable';
 
@@ -216,7 +223,7 @@ class Walk {
   async #visit(relPath: string, dirent?: Dirent): Promise<void> {
     if (relPath.includes('\uFFFD')) {
       // Node decodes a name that is not UTF-8 with U+FFFD, so it could not even open the real file.
-      return this.#skip({ relPath, reason: 'invalid-name', detail: 'The name is not valid UTF-8 (or contains U+FFFD).' });
+      return this.#skip({ relPath, reason: 'invalid-name', ...told(msg('scan.notUtf8')) });
     }
     const key = toKey(relPath, sep);
     // Readdir's type saves an lstat for every directory and every ignored file; an unknown type needs one.
@@ -236,10 +243,10 @@ class Walk {
   async #takeFile(relPath: string, key: Key, stats: Stats): Promise<void> {
     if (stats.isSymbolicLink()) return this.#skipSymlink(relPath, key);
     if (!stats.isFile()) {
-      return this.#skip({ relPath, key, reason: 'special', detail: `${specialKind(stats)}: only regular files are synced.` });
+      return this.#skip({ relPath, key, reason: 'special', ...told(msg('scan.special', { kind: specialKind(stats) })) });
     }
     if (!canRead(stats, this.#identity)) {
-      return this.#skip({ relPath, key, reason: 'unreadable', detail: 'EACCES: no read permission.' });
+      return this.#skip({ relPath, key, reason: 'unreadable', ...told(msg('scan.noReadPermission')) });
     }
     this.#addFile(relPath, key, stats);
   }
@@ -259,11 +266,10 @@ class Walk {
     const paths = existing ? [existing.relPath, entry.relPath] : [entry.relPath];
     if (existing) this.tree.delete(existing.key);
     for (const found of findCollisions(paths)) {
-      this.#skip({ relPath: found.path, key: entry.key, reason: 'invalid-name', detail: found.message });
+      this.#skip({ relPath: found.path, key: entry.key, reason: 'invalid-name', detail: found.message, why: found.why });
     }
     if (!existing) {
-      const detail = `“${entry.relPath}” has the same key as another name in this folder; neither is synced until one is renamed.`;
-      this.#skip({ relPath: entry.relPath, key: entry.key, reason: 'invalid-name', detail });
+      this.#skip({ relPath: entry.relPath, key: entry.key, reason: 'invalid-name', ...told(msg('scan.sameKey', { path: entry.relPath })) });
     }
   }
 
@@ -272,7 +278,7 @@ class Walk {
     if (this.#plainlyValid(key)) return true;
     const check = validateKey(key, this.#keys.prefix, this.#keys.limits);
     if (check.ok) return true;
-    this.#skip({ relPath, key, reason: 'invalid-name', detail: check.problems.map((p) => p.message).join(' ') });
+    this.#skip({ relPath, key, reason: 'invalid-name', detail: check.problems.map((p) => p.message).join(' '), why: problemsMsg(check.problems) });
     return false;
   }
 
@@ -294,13 +300,13 @@ class Walk {
   }
 
   async #skipSymlink(relPath: string, key: Key): Promise<void> {
-    let target = 'an unreadable target';
+    let why = msg('scan.symlinkUnreadable');
     try {
-      target = `“${await this.#call(() => this.#fs.readlink(this.#abs(relPath)))}”`;
+      why = msg('scan.symlink', { target: await this.#call(() => this.#fs.readlink(this.#abs(relPath))) });
     } catch {
       this.options.signal?.throwIfAborted();
     }
-    this.#skip({ relPath, key, reason: 'symlink', detail: `A symbolic link to ${target}; links are not followed.` });
+    this.#skip({ relPath, key, reason: 'symlink', ...told(why) });
   }
 
   /** lstat, with a vanished entry as undefined and any other failure reported as unreadable. */

@@ -7,7 +7,7 @@ import type { FolderPair } from '../../../shared/pair.js';
 import { fail, ok, type AppError, type Result } from '../../../shared/result.js';
 import type { S3Connection } from '../s3/client-factory.js';
 import { presignGet, type PresignedLink } from '../s3/presign.js';
-import { validateKey, S3_KEY_LIMITS } from './keys.js';
+import { problemsMsg, validateKey, S3_KEY_LIMITS } from './keys.js';
 import { TRASH_DIR } from './model.js';
 import { folderPrefix, listRemoteTree } from './remote-list.js';
 import { S3Remote } from './s3-remote.js';
@@ -70,7 +70,7 @@ export async function emptyTrash(deps: PairFilesDeps, pair: FolderPair, connecti
 /** A key as the window or the command line gives it: relative to the pair's prefix, a plain object key. */
 export function checkKey(key: string): Result<string> {
   const check = validateKey(key.normalize('NFC'), '', S3_KEY_LIMITS);
-  return check.ok ? ok(key.normalize('NFC')) : fail(appError('invalid-argument', { message: check.problems.map((p) => p.message).join(' ') }));
+  return check.ok ? ok(key.normalize('NFC')) : fail(appError('invalid-argument', { message: problemsMsg(check.problems) }));
 }
 
 export async function presignLink(pair: FolderPair, connection: S3Connection, key: string, expiresInSeconds: number): Promise<Result<PresignedLink & { key: string }>> {

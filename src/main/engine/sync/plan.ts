@@ -54,7 +54,9 @@
  * The executor keeps S as the plan assumes: upload, copyRemote and adopt write the key's row; trashRemote,
  * deleteRemote and forget drop it (a following upload of the same key writes it again).
  */
-import { findCollisions, foldKey, S3_KEY_LIMITS, validateKey, type KeyLimits } from './keys.js';
+import { english } from '../../../shared/errors.js';
+import { msg, type Msg } from '../../../shared/messages.js';
+import { findCollisions, foldKey, problemsMsg, S3_KEY_LIMITS, validateKey, type KeyLimits } from './keys.js';
 import {
   MARKER_FILE, TRASH_DIR, type DeletePolicy, type Key, type LocalEntry, type Operation, type OperationKind,
   type RemoteEntry, type SyncedEntry, type Tree,
@@ -93,6 +95,8 @@ export interface PlanOptions {
 export interface Refusal {
   key: Key;
   message: string;
+  /** `message` as a message id with parameters, for the window's languages (the planner's own refusals). */
+  why?: Msg;
 }
 
 export interface Plan {
@@ -128,7 +132,7 @@ export function makePlan(local: Tree<LocalEntry>, remote: Tree<RemoteEntry>, syn
   const ctx: RuleContext = { deletePolicy: options.deletePolicy, trashKeyFor: trashKeys(trashPrefix, remote) };
   const planned = situations.flatMap((s) => ruleFor(s, options.deletePolicy)?.then(s, ctx) ?? []);
   const { operations, invalid } = withoutInvalidKeys(planned, options.keyPrefix ?? '', options.keyLimits ?? S3_KEY_LIMITS);
-  const refusedList = [...refused, ...invalid].map(([key, message]) => ({ key, message }));
+  const refusedList = [...refused.values(), ...invalid.values()];
   return { operations: sortOperations(operations), refused: refusedList.sort((a, b) => byCodeUnits(a.key, b.key)) };
 }
 
@@ -197,14 +201,15 @@ function underTrash(trashPrefix: string): (key: Key) => boolean {
 }
 
 function refusals(local: Tree<LocalEntry>, inTrash: (k: Key) => boolean, markerKey: Key, isIgnored: (k: Key) => boolean,
-  fromScan: ReadonlyMap<Key, string> | undefined, only?: (k: Key) => boolean): Map<Key, string> {
-  const refused = new Map<Key, string>(fromScan ? [...fromScan].filter(([k]) => !only || only(k)) : []);
+  fromScan: ReadonlyMap<Key, string> | undefined, only?: (k: Key) => boolean): Map<Key, Refusal> {
+  const refused = new Map<Key, Refusal>(fromScan ? [...fromScan].filter(([k]) => !only || only(k)).map(([key, message]) => [key, { key, message }]) : []);
   const candidates = only ? collisionCandidates(local, only, markerKey, isIgnored) : [...local.keys()].filter((k) => k !== markerKey && !isIgnored(k));
   for (const key of candidates.filter(inTrash)) {
-    if (!refused.has(key)) refused.set(key, `“${key}” is inside the bucket's trash folder (“${TRASH_DIR}”), so it is never uploaded; rename the folder to sync it.`);
+    const why = msg('plan.inTrash', { key, trash: TRASH_DIR });
+    if (!refused.has(key)) refused.set(key, { key, message: english(why), why });
   }
   for (const c of findCollisions(candidates.filter((k) => !inTrash(k)))) {
-    if (!refused.has(c.path) && (!only || only(c.path))) refused.set(c.path, c.message);
+    if (!refused.has(c.path) && (!only || only(c.path))) refused.set(c.path, { key: c.path, message: c.message, why: c.why });
   }
   return refused;
 }
@@ -232,13 +237,13 @@ function collisionCandidates(local: Tree<LocalEntry>, only: (k: Key) => boolean,
 const ASCII = /^[\u0000-\u007f]*$/;
 
 /** Keys the bucket would reject are refused as a whole: none of their operations run. */
-function withoutInvalidKeys(ops: Operation[], prefix: string, limits: KeyLimits): { operations: Operation[]; invalid: Map<Key, string> } {
-  const invalid = new Map<Key, string>();
+function withoutInvalidKeys(ops: Operation[], prefix: string, limits: KeyLimits): { operations: Operation[]; invalid: Map<Key, Refusal> } {
+  const invalid = new Map<Key, Refusal>();
   for (const op of ops) {
     const written = op.kind === 'upload' || op.kind === 'copyRemote' ? op.key : op.kind === 'trashRemote' ? op.trashKey : undefined;
     if (written === undefined || invalid.has(op.key)) continue;
     const check = validateKey(written, prefix, limits);
-    if (!check.ok) invalid.set(op.key, check.problems.map((p) => p.message).join(' '));
+    if (!check.ok) invalid.set(op.key, { key: op.key, message: check.problems.map((p) => p.message).join(' '), why: problemsMsg(check.problems) });
   }
   return { operations: ops.filter((op) => !invalid.has(op.key)), invalid };
 }

@@ -1,6 +1,7 @@
 // Small pieces of the local scan: file kinds, read permission from mode bits, error codes, and merging a
 // partial (hinted) scan into the last full LocalTree.
 import type { Dirent, Stats } from 'node:fs';
+import { msg, type Msg } from '../../../shared/messages.js';
 import type { Key, LocalEntry } from './model.js';
 
 /** Who the process reads files as. */
@@ -41,12 +42,12 @@ export function typeKnown(dirent: Dirent): boolean {
   );
 }
 
-export function specialKind(stats: Stats): string {
-  if (stats.isFIFO()) return 'A named pipe (FIFO)';
-  if (stats.isSocket()) return 'A socket';
-  if (stats.isCharacterDevice()) return 'A character device';
-  if (stats.isBlockDevice()) return 'A block device';
-  return 'Not a regular file';
+export function specialKind(stats: Stats): Msg {
+  if (stats.isFIFO()) return msg('scan.fifo');
+  if (stats.isSocket()) return msg('scan.socket');
+  if (stats.isCharacterDevice()) return msg('scan.charDevice');
+  if (stats.isBlockDevice()) return msg('scan.blockDevice');
+  return msg('scan.notRegular');
 }
 
 export function errorCode(error: unknown): string | undefined {

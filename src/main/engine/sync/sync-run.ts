@@ -94,7 +94,7 @@ function waitingFiles(input: RunInput, local: Map<Key, LocalEntry>, scanned: Sca
   /** The refusals as messages, for the window's languages. */
   const told = new Map<Key, Msg>();
   const refuse = (key: Key, why: Msg) => (refused.set(key, english(why)), told.set(key, why));
-  for (const item of scanned.skipped) if (item.key && item.reason !== 'ignored') refuse(item.key, msg('why.skipped', { reason: msg(`skip.${item.reason}`), detail: item.detail }));
+  for (const item of scanned.skipped) if (item.key && item.reason !== 'ignored') refuse(item.key, msg('why.skipped', { reason: msg(`skip.${item.reason}`), detail: item.why ?? item.detail }));
   for (const key of declinedStill(input.declined, local)) refuse(key, msg('why.declinedUpload'));
   const now = input.now();
   let recheckInMs: number | undefined;
@@ -147,7 +147,7 @@ export async function syncOnce(input: RunInput): Promise<RunResult> {
     ...(only ? { only } : {}),
   });
   for (const r of plan.refused) {
-    const why = told.get(r.key);
+    const why = r.why ?? told.get(r.key);
     const kind = why?.id === 'why.stillWriting' ? 'deferred' : 'refused';
     input.emit({ type: 'outcome', outcome: { pairId: pair.id, key: r.key, kind, reason: r.message, ...(why && english(why) === r.message ? { why } : {}), atMs: input.now() } });
   }

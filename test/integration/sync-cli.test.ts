@@ -107,6 +107,44 @@ describe('cos-sync sync', () => {
     assert.match(run.stderr, /Held for you to decide, nothing was changed/);
     assert.match(run.stderr, /is empty, but 12 files were synced from it/);
     assert.equal((await inspector.keys('gate/')).length, 12);
+
+    // --keep on an emptied folder: the folder is in doubt, so declining changes nothing and runs nothing.
+    const doubt = await cli(['sync', gated, `lab:${BUCKET}/gate`, '--keep']);
+    assert.equal(doubt.code, 4, doubt.stdout + doubt.stderr);
+    assert.match(doubt.stderr, /Note: You chose Keep: the folder stays paused and nothing in the bucket was changed/);
+    assert.equal((await inspector.keys('gate/')).length, 12);
+
+    // Four files back, eight of twelve still removed: only the mass-delete gate holds. --keep declines those
+    // removals: the objects stay, and the next run holds nothing.
+    for (const name of Object.keys(many).slice(0, 4)) await writeFile(path.join(gated, name), many[name]!);
+    const held = await cli(['sync', gated, `lab:${BUCKET}/gate`]);
+    assert.equal(held.code, 4, held.stdout + held.stderr);
+    assert.doesNotMatch(held.stderr, /is empty/);
+    const kept = await cli(['sync', gated, `lab:${BUCKET}/gate`, '--keep']);
+    assert.equal(kept.code, 0, kept.stdout + kept.stderr);
+    assert.match(kept.stderr, /Note: /, 'the decline is reported');
+    assert.equal((await inspector.keys('gate/')).length, 12, 'nothing deleted or trashed');
+    const again = await cli(['sync', gated, `lab:${BUCKET}/gate`]);
+    assert.equal(again.code, 0, again.stdout + again.stderr);
+    assert.doesNotMatch(again.stderr, /Held for you to decide/);
+    assert.equal((await inspector.keys('gate/')).length, 12);
+  });
+
+  it('--approve runs a held plan (the removals go to the trash); --approve with --keep is a usage error', async () => {
+    const many = Object.fromEntries(Array.from({ length: 12 }, (_, i) => [`f${i}.txt`, `${i}`]));
+    const gated = await folder('cli-approve', many);
+    ok(await cli(['sync', gated, `lab:${BUCKET}/approve`]));
+    for (const name of Object.keys(many)) await rm(path.join(gated, name));
+    const both = await cli(['sync', gated, `lab:${BUCKET}/approve`, '--approve', '--keep']);
+    assert.equal(both.code, 2, both.stdout + both.stderr);
+    assert.match(both.stderr, /--approve and --keep/);
+    assert.equal((await inspector.keys('approve/')).length, 12, 'the usage error changed nothing');
+    const run = await cli(['sync', gated, `lab:${BUCKET}/approve`, '--approve']);
+    assert.equal(run.code, 0, run.stdout + run.stderr);
+    assert.match(run.stderr, /Held for you to decide/, 'the held plan is shown before it runs');
+    const keys = await inspector.keys('approve/');
+    assert.deepEqual(keys.filter((k) => !k.startsWith('approve/.cos-sync-trash/')), [], 'the removals were applied');
+    assert.equal(keys.filter((k) => k.startsWith('approve/.cos-sync-trash/') && k.endsWith('.txt')).length, 12, 'every removed file is in the trash');
   });
 
   it('exits 3 when some files could not be synced (two names for one key)', async () => {

@@ -81,6 +81,8 @@ function syncCommandsOf(program: Command): void {
   limitOptions(program.command('sync <folder> <target>')).description('sync a folder to <profile>:<bucket>[/<prefix>]: once (exit when in sync), or continuously with --watch')
     .option('--watch', 'keep watching the folder and syncing changes')
     .option('--dry-run', 'print the plan with the reason for each operation; change nothing')
+    .option('--approve', 'if a safety gate holds the plan (mass delete, emptied folder...), print it and run it anyway')
+    .option('--keep', 'if a safety gate holds the plan, decline it: the objects stay in the bucket and nothing is deleted')
     .addOption(deleteOption())
     .addOption(jsonOption())
     .action((folder: string, target: string, options) => run((s, json) => syncCommands.sync(s.sync(), consolePrinter(json), folder, target, options), options.json));

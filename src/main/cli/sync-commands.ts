@@ -21,6 +21,10 @@ export interface SyncOptions {
   json?: boolean;
   bwlimit?: string;
   transfers?: string;
+  /** A plan held by a safety gate is run anyway (Apply in the window). */
+  approve?: boolean;
+  /** A plan held by a safety gate is declined (Keep in the window): nothing is deleted. */
+  keep?: boolean;
 }
 
 export { parseRate };
@@ -105,12 +109,15 @@ export async function sync(service: SyncService, printer: Printer, folder: strin
   if (!pair.ok) return reportFailure(printer, pair.error);
   const stop = service.onEvent(eventPrinter(printer));
   try {
+    if (options.approve && options.keep) return reportFailure(printer, appError('invalid-argument', { message: '--approve and --keep answer a held plan in opposite ways: give one of them.' }));
     if (options.watch) return await watch(service, pair.value, printer);
-    const run = await service.syncOnce(pair.value, { dryRun: options.dryRun });
+    const onHeld = options.approve ? 'approve' : options.keep ? 'decline' : undefined;
+    const run = await service.syncOnce(pair.value, { dryRun: options.dryRun, ...(onHeld ? { onHeld } : {}) });
     if (!run.ok) return reportFailure(printer, run.error);
     const result = run.value.result;
     if (options.dryRun && result && !printer.json) result.operations.forEach((op) => printer.out(describeOperation(op)));
     if (result && !printer.json) printer.out(options.dryRun ? `${result.operations.length} operation(s) planned; nothing was changed.` : summaryLine(result));
+    if (run.value.declined?.pause) return SYNC_EXIT.gated; // declined, and the folder is still in doubt: nothing ran
     return options.dryRun ? SYNC_EXIT.ok : exitCodeOf(result, run.value.state === 'waiting-for-user');
   } finally {
     stop();

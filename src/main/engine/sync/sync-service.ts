@@ -214,14 +214,27 @@ export class SyncService {
     return runner;
   }
 
-  /** One-shot sync of a pair (saved or not): passes until in sync, gated or failed. */
-  async syncOnce(pair: FolderPair, options: { dryRun?: boolean } = {}): Promise<Result<{ result?: RunResult; state: PairState }>> {
+  /**
+   * One-shot sync of a pair (saved or not): passes until in sync, gated or failed. `onHeld` answers a held plan
+   * at once, as Apply or Keep in the window would (after the plan has been reported by its `gated` event).
+   */
+  async syncOnce(pair: FolderPair, options: { dryRun?: boolean; onHeld?: 'approve' | 'decline' } = {}): Promise<Result<{ result?: RunResult; state: PairState; declined?: DeclineResult }>> {
     const runner = await this.#runner(pair, options.dryRun);
     if (!runner.ok) return runner;
     try {
-      const result = await runner.value.runUntilIdle();
+      let result = await runner.value.runUntilIdle();
+      let declined: DeclineResult | undefined;
+      const held = runner.value.state === 'waiting-for-user' && !options.dryRun ? options.onHeld : undefined;
+      if (held === 'approve') {
+        runner.value.approve();
+        result = await runner.value.runUntilIdle();
+      } else if (held === 'decline') {
+        declined = await runner.value.decline();
+        // Declining a plan held because the folder or the listing is in doubt changes nothing and runs nothing.
+        if (declined && !declined.pause) result = await runner.value.runUntilIdle();
+      }
       if (!result && runner.value.lastError) return fail(runner.value.lastError);
-      return ok({ ...(result ? { result } : {}), state: runner.value.state });
+      return ok({ ...(result ? { result } : {}), state: runner.value.state, ...(declined ? { declined } : {}) });
     } finally {
       await runner.value.stop();
       this.#runners.delete(pair.id);

@@ -16,7 +16,7 @@ import { SyncMonitor } from '../../src/main/engine/sync-monitor.js';
 import { resolvePaths } from '../../src/main/engine/config/paths.js';
 import { bridgeApi, launchChromium, serveStatic, type Bridge } from '../support/browser.js';
 import { loopbackLookup, testEnv } from '../support/env.js';
-import { describeViolations, runAxe, serious, shoot } from '../support/a11y.js';
+import { everyLook as everyLookOf } from '../support/a11y.js';
 import { adminClient, objectKeys } from '../support/bucket-admin.js';
 
 const env = testEnv().s3;
@@ -78,19 +78,7 @@ async function openWindow(locale = 'en-US'): Promise<Page> {
   return opened;
 }
 
-/** Screenshot and axe check of the current screen: English and Simplified Chinese, light, and English dark. */
-async function everyLook(name: string): Promise<void> {
-  for (const [locale, scheme] of [['en', 'light'], ['en', 'dark'], ['zh-CN', 'light']] as const) {
-    await page.selectOption('#language', locale);
-    await page.emulateMedia({ colorScheme: scheme });
-    const shot = `${locale}-${scheme === 'dark' ? 'dark-' : ''}${name}`;
-    await shoot(page, shot);
-    const violations = serious(await runAxe(page, shot));
-    assert.deepEqual(violations, [], `${shot}: no serious accessibility violations\n${describeViolations(violations)}`);
-  }
-  await page.selectOption('#language', 'en');
-  await page.emulateMedia({ colorScheme: 'light' });
-}
+const everyLook = (name: string) => everyLookOf(page, name);
 
 const card = () => page.locator('li.pair').first();
 const pairId = () => services.settings.get().pairs[0]!.id;

@@ -19,7 +19,7 @@ import { SyncMonitor } from '../../src/main/engine/sync-monitor.js';
 import { resolvePaths } from '../../src/main/engine/config/paths.js';
 import { bridgeApi, launchChromium, serveStatic, type Bridge } from '../support/browser.js';
 import { loopbackLookup, testEnv } from '../support/env.js';
-import { describeViolations, runAxe, serious, shoot } from '../support/a11y.js';
+import { everyLook as everyLookOf } from '../support/a11y.js';
 import { adminClient, objectKeys } from '../support/bucket-admin.js';
 import { RecordingDesktop } from '../support/desktop.js';
 import type { SyncEventView } from '../../src/shared/ipc/contract.js';
@@ -71,18 +71,7 @@ after(async () => {
   await site?.close();
 });
 
-async function everyLook(name: string): Promise<void> {
-  for (const [locale, scheme] of [['en', 'light'], ['en', 'dark'], ['zh-CN', 'light']] as const) {
-    await page.selectOption('#language', locale);
-    await page.emulateMedia({ colorScheme: scheme });
-    const shot = `${locale}-${scheme === 'dark' ? 'dark-' : ''}${name}`;
-    await shoot(page, shot);
-    const violations = serious(await runAxe(page, shot));
-    assert.deepEqual(violations, [], `${shot}: no serious accessibility violations\n${describeViolations(violations)}`);
-  }
-  await page.selectOption('#language', 'en');
-  await page.emulateMedia({ colorScheme: 'light' });
-}
+const everyLook = (name: string) => everyLookOf(page, name);
 
 function fetchLink(url: string): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {

@@ -1,5 +1,6 @@
 // Accessibility and screenshots for the window's end-to-end tests: axe-core run inside the page (given as
 // evaluated text, since the page's CSP refuses inline script tags), and each screen shot in light and dark.
+import assert from 'node:assert/strict';
 import { readFile, writeFile, mkdir } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -40,4 +41,18 @@ export async function shoot(page: Page, name: string): Promise<string> {
   const file = path.join(SCREENSHOTS, `${name}.png`);
   await page.screenshot({ path: file, fullPage: true, animations: 'disabled' });
   return file;
+}
+
+/** Screenshot and axe check of the current screen: English and Simplified Chinese, light, and English dark. */
+export async function everyLook(page: Page, name: string): Promise<void> {
+  for (const [locale, scheme] of [['en', 'light'], ['en', 'dark'], ['zh-CN', 'light']] as const) {
+    await page.selectOption('#language', locale);
+    await page.emulateMedia({ colorScheme: scheme });
+    const shot = `${locale}-${scheme === 'dark' ? 'dark-' : ''}${name}`;
+    await shoot(page, shot);
+    const violations = serious(await runAxe(page, shot));
+    assert.deepEqual(violations, [], `${shot}: no serious accessibility violations\n${describeViolations(violations)}`);
+  }
+  await page.selectOption('#language', 'en');
+  await page.emulateMedia({ colorScheme: 'light' });
 }

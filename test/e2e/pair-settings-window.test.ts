@@ -6,15 +6,13 @@ import assert from 'node:assert/strict';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { build } from 'vite';
 import type { Browser, Page } from 'playwright-core';
-import { CONTENT_SECURITY_POLICY } from '../../src/shared/security.js';
 import { ok } from '../../src/shared/result.js';
 import { createServices, type Services } from '../../src/main/engine/services.js';
 import { createApiHandlers } from '../../src/main/engine/api-handlers.js';
 import { SyncMonitor } from '../../src/main/engine/sync-monitor.js';
 import { resolvePaths } from '../../src/main/engine/config/paths.js';
-import { bridgeApi, launchChromium, serveStatic, type Bridge } from '../support/browser.js';
+import { launchChromium, openAppPage, serveRenderer, type Bridge } from '../support/browser.js';
 import { loopbackLookup, testEnv } from '../support/env.js';
 import { everyLook as everyLookOf } from '../support/a11y.js';
 import { adminClient, objectKeys } from '../support/bucket-admin.js';
@@ -37,9 +35,7 @@ const admin = () => adminClient(env);
 const openServices = () => createServices({ paths: resolvePaths({ COS_SYNC_HOME: home }, 'linux', home), env: {}, network: { lookup: loopbackLookup }, sync: { stabilityMs: 300 } });
 
 before(async () => {
-  const outDir = await mkdtemp(path.join(os.tmpdir(), 'cos-sync-renderer-'));
-  await build({ configFile: path.resolve('vite.config.ts'), build: { outDir, emptyOutDir: true }, logLevel: 'error' });
-  site = await serveStatic(outDir, CONTENT_SECURITY_POLICY);
+  site = await serveRenderer();
   home = await mkdtemp(path.join(os.tmpdir(), 'cos-sync-home-'));
   folder = path.join(await mkdtemp(path.join(os.tmpdir(), 'cos-sync-folder-')), 'Album');
   await mkdirWith(folder, names);
@@ -68,14 +64,10 @@ async function mkdirWith(dir: string, files: string[]): Promise<void> {
 }
 
 async function openWindow(locale = 'en-US'): Promise<Page> {
-  const opened = await browser.newPage({ locale, viewport: { width: 960, height: 900 } });
-  opened.on('pageerror', (err) => pageErrors.push(err.message));
-  opened.on('console', (msg) => { if (msg.type() === 'error') pageErrors.push(msg.text()); });
   const handlers = { ...createApiHandlers(services, 'test', monitor), chooseFolder: async () => ok({ path: folder }) };
-  bridge = await bridgeApi(opened, handlers, (listener) => monitor.onEvent(listener));
-  await opened.goto(`${site.url}/index.html`);
-  await opened.locator('#screen-title').waitFor();
-  return opened;
+  const opened = await openAppPage(browser, site.url, handlers, { locale, height: 900, errors: pageErrors, subscribe: (listener) => monitor.onEvent(listener) });
+  bridge = opened.bridge;
+  return opened.page;
 }
 
 const everyLook = (name: string) => everyLookOf(page, name);

@@ -6,15 +6,13 @@ import assert from 'node:assert/strict';
 import { mkdtemp, readFile, mkdir, writeFile, rm, rename } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { build } from 'vite';
 import type { Browser, Page } from 'playwright-core';
-import { CONTENT_SECURITY_POLICY } from '../../src/shared/security.js';
 import { ok } from '../../src/shared/result.js';
 import { createServices, type Services } from '../../src/main/engine/services.js';
 import { createApiHandlers } from '../../src/main/engine/api-handlers.js';
 import { SyncMonitor } from '../../src/main/engine/sync-monitor.js';
 import { resolvePaths } from '../../src/main/engine/config/paths.js';
-import { bridgeApi, launchChromium, serveStatic, type Bridge } from '../support/browser.js';
+import { launchChromium, openAppPage, serveRenderer, type Bridge } from '../support/browser.js';
 import { loopbackLookup, testEnv } from '../support/env.js';
 import { everyLook as everyLookOf } from '../support/a11y.js';
 import { adminClient, objectKeys, objectSize } from '../support/bucket-admin.js';
@@ -33,9 +31,7 @@ const pageErrors: string[] = [];
 const admin = () => adminClient(env);
 
 before(async () => {
-  const outDir = await mkdtemp(path.join(os.tmpdir(), 'cos-sync-renderer-'));
-  await build({ configFile: path.resolve('vite.config.ts'), build: { outDir, emptyOutDir: true }, logLevel: 'error' });
-  site = await serveStatic(outDir, CONTENT_SECURITY_POLICY);
+  site = await serveRenderer();
   const home = await mkdtemp(path.join(os.tmpdir(), 'cos-sync-home-'));
   folder = path.join(await mkdtemp(path.join(os.tmpdir(), 'cos-sync-folder-')), 'Photos');
   await mkdir(folder);
@@ -56,14 +52,10 @@ after(async () => {
 });
 
 async function openWindow(locale = 'en-US'): Promise<Page> {
-  const opened = await browser.newPage({ locale, viewport: { width: 960, height: 800 } });
-  opened.on('pageerror', (err) => pageErrors.push(err.message));
-  opened.on('console', (msg) => { if (msg.type() === 'error') pageErrors.push(msg.text()); });
   const handlers = { ...createApiHandlers(services, 'test', monitor), chooseFolder: async () => ok({ path: folder }) };
-  bridge = await bridgeApi(opened, handlers, (listener) => monitor.onEvent(listener));
-  await opened.goto(`${site.url}/index.html`);
-  await opened.locator('#screen-title').waitFor();
-  return opened;
+  const opened = await openAppPage(browser, site.url, handlers, { locale, errors: pageErrors, subscribe: (listener) => monitor.onEvent(listener) });
+  bridge = opened.bridge;
+  return opened.page;
 }
 
 const everyLook = (name: string) => everyLookOf(page, name);

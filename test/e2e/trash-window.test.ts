@@ -9,15 +9,13 @@ import { readFileSync } from 'node:fs';
 import { get } from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
-import { build } from 'vite';
 import type { Browser, Page } from 'playwright-core';
-import { CONTENT_SECURITY_POLICY } from '../../src/shared/security.js';
 import { ok } from '../../src/shared/result.js';
 import { createServices, type Services } from '../../src/main/engine/services.js';
 import { createApiHandlers } from '../../src/main/engine/api-handlers.js';
 import { SyncMonitor } from '../../src/main/engine/sync-monitor.js';
 import { resolvePaths } from '../../src/main/engine/config/paths.js';
-import { bridgeApi, launchChromium, serveStatic, type Bridge } from '../support/browser.js';
+import { launchChromium, openAppPage, serveRenderer, type Bridge } from '../support/browser.js';
 import { loopbackLookup, testEnv } from '../support/env.js';
 import { everyLook as everyLookOf } from '../support/a11y.js';
 import { adminClient, objectKeys } from '../support/bucket-admin.js';
@@ -43,9 +41,7 @@ const events: SyncEventView[] = [];
 const admin = () => adminClient(env);
 
 before(async () => {
-  const outDir = await mkdtemp(path.join(os.tmpdir(), 'cos-sync-renderer-'));
-  await build({ configFile: path.resolve('vite.config.ts'), build: { outDir, emptyOutDir: true }, logLevel: 'error' });
-  site = await serveStatic(outDir, CONTENT_SECURITY_POLICY);
+  site = await serveRenderer();
   const home = await mkdtemp(path.join(os.tmpdir(), 'cos-sync-home-'));
   folder = path.join(await mkdtemp(path.join(os.tmpdir(), 'cos-sync-folder-')), 'Trip');
   for (const [rel, content] of Object.entries(FILES)) {
@@ -87,13 +83,8 @@ const card = () => page.locator('li.pair').first();
 const activity = (kind: string, key: string) => page.locator(`#activity-list li[data-kind="${kind}"][data-key="${key}"]`);
 
 test('a folder synced by the window: every file uploaded', async () => {
-  page = await browser.newPage({ locale: 'en-US', viewport: { width: 960, height: 800 } });
-  page.on('pageerror', (err) => pageErrors.push(err.message));
-  page.on('console', (msg) => { if (msg.type() === 'error') pageErrors.push(msg.text()); });
   const handlers = { ...createApiHandlers(services, 'test', monitor, desktop), chooseFolder: async () => ok({ path: folder }) };
-  bridge = await bridgeApi(page, handlers, (listener) => monitor.onEvent(listener));
-  await page.goto(`${site.url}/index.html`);
-  await page.locator('#screen-title').waitFor();
+  ({ page, bridge } = await openAppPage(browser, site.url, handlers, { errors: pageErrors, subscribe: (listener) => monitor.onEvent(listener) }));
   await page.click('#choose-folder');
   await page.click('#add-pair-submit');
   await card().locator('.state', { hasText: 'Up to date' }).waitFor({ timeout: 30_000 });

@@ -1,8 +1,11 @@
 // Debian's Chromium driven by playwright-core, and a loopback static server for the built renderer.
 import { chromium, type Browser, type Page } from 'playwright-core';
 import http from 'node:http';
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
+import { build } from 'vite';
+import { CONTENT_SECURITY_POLICY } from '../../src/shared/security.js';
 import type { AddressInfo } from 'node:net';
 import { METHODS, type SyncEventListener, type SyncEventView } from '../../src/shared/ipc/contract.js';
 import { invokeApi, type ApiHandlers } from '../../src/main/engine/app-api.js';
@@ -87,4 +90,30 @@ export async function bridgeApi(page: Page, handlers: ApiHandlers, subscribe?: (
       queued.forEach((event) => void deliver(event));
     },
   };
+}
+
+/** The renderer built by Vite into a temporary folder and served on loopback with the app's Content-Security-Policy. */
+export async function serveRenderer(): Promise<{ url: string; close: () => Promise<void> }> {
+  const outDir = await mkdtemp(path.join(os.tmpdir(), 'cos-sync-renderer-'));
+  await build({ configFile: path.resolve('vite.config.ts'), build: { outDir, emptyOutDir: true }, logLevel: 'error' });
+  return serveStatic(outDir, CONTENT_SECURITY_POLICY);
+}
+
+export interface AppPageOptions {
+  locale?: string;
+  height?: number;
+  /** Collects the page's uncaught errors and console errors. */
+  errors: string[];
+  subscribe?: (listener: SyncEventListener) => () => void;
+}
+
+/** The window's page: the served renderer with window.cosSync wired to `handlers`, open on its first screen. */
+export async function openAppPage(browser: Browser, siteUrl: string, handlers: ApiHandlers, options: AppPageOptions): Promise<{ page: Page; bridge: Bridge }> {
+  const page = await browser.newPage({ locale: options.locale ?? 'en-US', viewport: { width: 960, height: options.height ?? 800 } });
+  page.on('pageerror', (err) => options.errors.push(err.message));
+  page.on('console', (msg) => { if (msg.type() === 'error') options.errors.push(msg.text()); });
+  const bridge = await bridgeApi(page, handlers, options.subscribe);
+  await page.goto(`${siteUrl}/index.html`);
+  await page.locator('#screen-title').waitFor();
+  return { page, bridge };
 }

@@ -2,12 +2,13 @@
 // buckets, keys from the environment, and what it says on bad input. Needs the runner's server and keyring.
 import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { KeytarSecretStore } from '../../src/main/engine/secrets/keytar-store.js';
 import { requireTestKeyring, testEnv } from '../support/env.js';
+import { runCli } from '../support/cli.js';
 
 const s3 = testEnv().s3;
 requireTestKeyring();
@@ -15,23 +16,8 @@ const BUCKET = `cli-${process.pid}`;
 const keychain = new KeytarSecretStore();
 let home: string;
 
-interface Run { code: number; stdout: string; stderr: string }
-
-function cli(args: string[], options: { stdin?: string; env?: Record<string, string> } = {}): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['bin/cos-sync.js', ...args], {
-      env: { ...process.env, COS_SYNC_HOME: home, COS_SYNC_ACCESS_KEY_ID: '', COS_SYNC_SECRET_ACCESS_KEY: '', ...options.env },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-    child.stdin.end(options.stdin ?? '');
-  });
-}
+const cli = (args: string[], options: { stdin?: string; env?: Record<string, string> } = {}) =>
+  runCli(args, { home, ...options, env: { COS_SYNC_ACCESS_KEY_ID: '', COS_SYNC_SECRET_ACCESS_KEY: '', ...options.env } });
 
 const addRgw = (name: string, secret: string, extra: string[] = []) =>
   cli(['profile', 'add', name, '--provider', 'minio', '--endpoint', s3.httpsEndpoint, '--ca', s3.caCertFile,

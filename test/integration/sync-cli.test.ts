@@ -2,10 +2,11 @@
 // --json, exit codes 0/2/3/4, and pair add/list/pause/resume/remove with status --json.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { BucketInspector, ENV_KEYS, KEYS, makeTree, rgwTarget, s3, tempDir, type TreeSpec } from '../support/sync-fixtures.js';
+import { cliOk, runCli } from '../support/cli.js';
 
 const BUCKET = `synccli-${process.pid}`;
 const target = rgwTarget(BUCKET);
@@ -13,21 +14,8 @@ let home: string;
 let inspector: BucketInspector;
 const roots: string[] = [];
 
-interface Run { code: number; stdout: string; stderr: string }
-
-function cli(args: string[]): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['bin/cos-sync.js', ...args], { env: { ...process.env, COS_SYNC_HOME: home, ...ENV_KEYS }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
-}
-
-const ok = (run: Run) => assert.equal(run.code, 0, `exit ${run.code}\n${run.stdout}\n${run.stderr}`);
+const cli = (args: string[]) => runCli(args, { home, env: ENV_KEYS });
+const ok = cliOk;
 
 async function folder(name: string, spec: TreeSpec): Promise<string> {
   const root = await tempDir(name);

@@ -2,10 +2,11 @@
 // --json), a file and a folder restored to the bucket and the folder, and the next sync finds nothing to do.
 import { after, before, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { BucketInspector, ENV_KEYS, KEYS, makeTree, rgwTarget, s3, tempDir } from '../support/sync-fixtures.js';
+import { cliOk, runCli } from '../support/cli.js';
 
 const BUCKET = `trashcli-${process.pid}`;
 const TARGET = `lab:${BUCKET}/photos`;
@@ -13,21 +14,8 @@ let home: string;
 let root: string;
 let inspector: BucketInspector;
 
-interface Run { code: number; stdout: string; stderr: string }
-
-function cli(args: string[]): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['bin/cos-sync.js', ...args], { env: { ...process.env, COS_SYNC_HOME: home, ...ENV_KEYS }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
-}
-
-const ok = (run: Run) => assert.equal(run.code, 0, `exit ${run.code}\n${run.stdout}\n${run.stderr}`);
+const cli = (args: string[]) => runCli(args, { home, env: ENV_KEYS });
+const ok = cliOk;
 
 before(async () => {
   execFileSync(process.execPath, ['scripts/build.mjs', 'cli'], { stdio: 'inherit' });
